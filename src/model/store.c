@@ -1,0 +1,845 @@
+/*
+ * store.c — records by id, and the filtered, sorted views the panes draw.
+ *
+ * Every record carries a precomputed haystack: "name\x1femail\x1fid\x1fphone",
+ * case-folded, so a filter keystroke is one memmem() per candidate and never
+ * allocates.  The fold is ASCII A-Z plus the Latin-1 letters of UTF-8 (U+00C0
+ * to U+00DE, two bytes C3 80..9E); every other byte passes through unchanged,
+ * so "É" finds "é" but Greek or Cyrillic capitals only match themselves.  The
+ * \x1f separator keeps a filter from matching across two fields.
+ *
+ * A view keeps two row lists: `base` (fleet restriction + sort, rebuilt only
+ * when the store, the fleet or the sort changed) and `rows` (base filtered).
+ * A filter that contains the previous filter can only shrink the result, so
+ * it rescans `rows`; any other filter rescans `base`.  Neither re-sorts, since
+ * filtering keeps order.  Selection is by id: the UI asks store_view_find()
+ * for the row of the id it had, so a rebuild never moves the cursor.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chargetui/store.h"
+
+#define HAY_SEP '\x1f'
+
+/* The part of a record the views and the index need, first in both record
+ * kinds so a view can hold either as a struct rec *. */
+struct rec {
+	char *hay;        /* folded "name\x1femail\x1fid\x1fphone" */
+	size_t hay_len;
+	size_t name_len;  /* folded name is hay[0..name_len) */
+	uint64_t seq;     /* insertion order: the stable tie-break */
+	size_t pos;       /* index in its table's `all` array */
+	const char *id;   /* points into the record's own id */
+};
+
+struct drec {
+	struct rec r;
+	struct driver d;
+};
+
+struct frec {
+	struct rec r;
+	struct fleet f;
+};
+
+/* Open addressing with linear probing; TOMB marks a removed slot so probes
+ * continue past it. */
+static struct rec tomb_rec;
+#define TOMB (&tomb_rec)
+
+struct table {
+	struct rec **slots;
+	size_t cap;   /* power of two */
+	size_t used;  /* live + tombstones */
+	struct rec **all;
+	size_t n, all_cap;
+	uint64_t gen; /* bumped on every change a view could see */
+};
+
+struct store {
+	struct table drivers;
+	struct table fleets;
+	uint64_t seq;
+};
+
+struct store_view {
+	struct store *s;
+	enum view_kind kind;
+	char *fleet_id;
+	char *filter;      /* folded; "" for none */
+	char *rows_filter; /* the filter `rows` was computed with, NULL: invalid */
+	enum sort_key key;
+	bool desc;
+	struct rec **base;
+	size_t nbase, base_cap;
+	uint64_t base_gen;
+	bool base_valid;
+	struct rec **rows;
+	size_t nrows, rows_cap;
+};
+
+/* ---- folding ---- */
+
+/* Fold src into dst (same length: every fold keeps the byte count). */
+static void fold_into(char *dst, const char *src, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = s[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c + 32);
+		else if (i > 0 && s[i - 1] == 0xC3 && c >= 0x80 && c <= 0x9E && c != 0x97)
+			c = (unsigned char)(c + 0x20); /* À..Þ -> à..þ, not × */
+		dst[i] = (char)c;
+	}
+}
+
+static char *fold_dup(const char *s)
+{
+	size_t len = s ? strlen(s) : 0;
+	char *out = malloc(len + 1);
+	if (!out)
+		return NULL;
+	fold_into(out, s ? s : "", len);
+	out[len] = '\0';
+	return out;
+}
+
+static const char *os(const struct opt_str *s)
+{
+	return s->st == FIELD_SET && s->v ? s->v : "";
+}
+
+/* Build r->hay from the four searchable fields; -1 on ENOMEM. */
+static int rec_set_hay(struct rec *r, const char *name, const char *email, const char *id,
+		       const char *phone)
+{
+	const char *parts[4] = {name, email, id, phone};
+	size_t lens[4], total = 3;
+	for (int i = 0; i < 4; i++)
+		total += lens[i] = strlen(parts[i]);
+	char *hay = malloc(total + 1);
+	if (!hay)
+		return -1;
+	size_t off = 0;
+	for (int i = 0; i < 4; i++) {
+		fold_into(hay + off, parts[i], lens[i]);
+		off += lens[i];
+		if (i < 3)
+			hay[off++] = HAY_SEP;
+	}
+	hay[off] = '\0';
+	free(r->hay);
+	r->hay = hay;
+	r->hay_len = total;
+	r->name_len = lens[0];
+	return 0;
+}
+
+/* ---- hash index ---- */
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+static struct rec *table_find(const struct table *t, const char *id)
+{
+	if (!t->cap || !id)
+		return NULL;
+	size_t mask = t->cap - 1;
+	for (size_t i = hash_str(id) & mask;; i = (i + 1) & mask) {
+		struct rec *r = t->slots[i];
+		if (!r)
+			return NULL;
+		if (r != TOMB && strcmp(r->id, id) == 0)
+			return r;
+	}
+}
+
+static void slot_insert(struct rec **slots, size_t cap, struct rec *r)
+{
+	size_t mask = cap - 1;
+	size_t i = hash_str(r->id) & mask;
+	while (slots[i] && slots[i] != TOMB)
+		i = (i + 1) & mask;
+	slots[i] = r;
+}
+
+/* Make room for one more entry: grow (or just drop tombstones) when live +
+ * tombstones would pass 70 %. */
+static int table_reserve(struct table *t)
+{
+	if (t->n == t->all_cap) {
+		size_t nc = t->all_cap ? t->all_cap * 2 : 64;
+		struct rec **a = realloc(t->all, nc * sizeof(*a));
+		if (!a)
+			return -1;
+		t->all = a;
+		t->all_cap = nc;
+	}
+	if ((t->used + 1) * 10 < t->cap * 7)
+		return 0;
+	size_t nc = t->cap ? t->cap : 64;
+	while ((t->n + 1) * 10 >= nc * 5)
+		nc *= 2;
+	struct rec **slots = calloc(nc, sizeof(*slots));
+	if (!slots)
+		return -1;
+	for (size_t i = 0; i < t->n; i++)
+		slot_insert(slots, nc, t->all[i]);
+	free(t->slots);
+	t->slots = slots;
+	t->cap = nc;
+	t->used = t->n;
+	return 0;
+}
+
+static void table_add(struct table *t, struct rec *r)
+{
+	slot_insert(t->slots, t->cap, r);
+	t->used++;
+	r->pos = t->n;
+	t->all[t->n++] = r;
+	t->gen++;
+}
+
+static void table_unlink(struct table *t, struct rec *r)
+{
+	size_t mask = t->cap - 1;
+	for (size_t i = hash_str(r->id) & mask;; i = (i + 1) & mask) {
+		if (t->slots[i] == r) {
+			t->slots[i] = TOMB;
+			break;
+		}
+	}
+	t->all[r->pos] = t->all[--t->n];
+	t->all[r->pos]->pos = r->pos;
+	t->gen++;
+}
+
+/* ---- equality, for the change masks ---- */
+
+static bool str_eq(const struct opt_str *a, const struct opt_str *b)
+{
+	if (a->st != b->st)
+		return false;
+	return a->st != FIELD_SET || strcmp(a->v ? a->v : "", b->v ? b->v : "") == 0;
+}
+
+static bool i64_eq(const struct opt_i64 *a, const struct opt_i64 *b)
+{
+	return a->st == b->st && (a->st != FIELD_SET || a->v == b->v);
+}
+
+static bool f64_eq(const struct opt_f64 *a, const struct opt_f64 *b)
+{
+	return a->st == b->st && (a->st != FIELD_SET || a->v == b->v);
+}
+
+static bool bool_eq(const struct opt_bool *a, const struct opt_bool *b)
+{
+	return a->st == b->st && (a->st != FIELD_SET || a->v == b->v);
+}
+
+static bool time_eq(const struct opt_time *a, const struct opt_time *b)
+{
+	return a->st == b->st && (a->st != FIELD_SET || a->ms == b->ms);
+}
+
+static bool list_eq(const struct str_list *a, const struct str_list *b)
+{
+	if (a->st != b->st || a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i] ? a->v[i] : "", b->v[i] ? b->v[i] : "") != 0)
+			return false;
+	return true;
+}
+
+static bool cstr_eq(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static bool meta_eq(const struct meta_map *a, const struct meta_map *b)
+{
+	if (a->st != b->st || a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (!cstr_eq(a->keys[i], b->keys[i]) || !cstr_eq(a->vals[i], b->vals[i]))
+			return false;
+	return true;
+}
+
+static bool dprefs_eq(const struct driver_prefs *a, const struct driver_prefs *b)
+{
+	return a->st == b->st && str_eq(&a->charging_speed, &b->charging_speed) &&
+	       str_eq(&a->currency, &b->currency) &&
+	       str_eq(&a->default_payment_method, &b->default_payment_method) &&
+	       i64_eq(&a->max_price_per_kwh, &b->max_price_per_kwh) &&
+	       bool_eq(&a->notifications, &b->notifications) &&
+	       list_eq(&a->preferred_charging_stations, &b->preferred_charging_stations) &&
+	       list_eq(&a->preferred_cpos, &b->preferred_cpos);
+}
+
+static unsigned driver_changes(const struct driver *a, const struct driver *b)
+{
+	unsigned m = 0;
+	if (!i64_eq(&a->wallet_balance, &b->wallet_balance))
+		m |= STORE_CHG_BALANCE;
+	if (!list_eq(&a->fleets, &b->fleets))
+		m |= STORE_CHG_DRIVERS;
+	if (!list_eq(&a->vehicles, &b->vehicles))
+		m |= STORE_CHG_VEHICLES;
+	bool same = str_eq(&a->object, &b->object) && time_eq(&a->created, &b->created) &&
+		    str_eq(&a->email, &b->email) &&
+		    str_eq(&a->license_number, &b->license_number) &&
+		    meta_eq(&a->metadata, &b->metadata) && str_eq(&a->name, &b->name) &&
+		    str_eq(&a->phone, &b->phone) && list_eq(&a->policy_ids, &b->policy_ids) &&
+		    dprefs_eq(&a->preferences, &b->preferences) &&
+		    str_eq(&a->status, &b->status);
+	/* `updated` moves with every server-side change; it only counts on its
+	 * own, so a balance tick does not also read as "other". */
+	if (!same || (!m && !time_eq(&a->updated, &b->updated)))
+		m |= STORE_CHG_OTHER;
+	return m;
+}
+
+static bool addr_eq(const struct address *a, const struct address *b)
+{
+	return a->st == b->st && str_eq(&a->city, &b->city) && str_eq(&a->country, &b->country) &&
+	       str_eq(&a->line1, &b->line1) && str_eq(&a->line2, &b->line2) &&
+	       str_eq(&a->postal_code, &b->postal_code) && str_eq(&a->state, &b->state);
+}
+
+static bool fprefs_eq(const struct fleet_prefs *a, const struct fleet_prefs *b)
+{
+	return a->st == b->st && str_eq(&a->billing_cycle, &b->billing_cycle) &&
+	       str_eq(&a->default_currency, &b->default_currency) &&
+	       str_eq(&a->default_payment_method, &b->default_payment_method) &&
+	       bool_eq(&a->notifications, &b->notifications) &&
+	       str_eq(&a->report_frequency, &b->report_frequency);
+}
+
+static unsigned fleet_changes(const struct fleet *a, const struct fleet *b)
+{
+	unsigned m = 0;
+	if (!i64_eq(&a->wallet_balance, &b->wallet_balance))
+		m |= STORE_CHG_BALANCE;
+	if (!i64_eq(&a->total_sessions, &b->total_sessions))
+		m |= STORE_CHG_SESSIONS;
+	if (!f64_eq(&a->total_energy_consumed_kwh, &b->total_energy_consumed_kwh))
+		m |= STORE_CHG_ENERGY;
+	if (!i64_eq(&a->total_drivers, &b->total_drivers))
+		m |= STORE_CHG_DRIVERS;
+	if (!i64_eq(&a->total_vehicles, &b->total_vehicles))
+		m |= STORE_CHG_VEHICLES;
+	bool same = str_eq(&a->object, &b->object) && addr_eq(&a->address, &b->address) &&
+		    time_eq(&a->created, &b->created) &&
+		    str_eq(&a->description, &b->description) && str_eq(&a->email, &b->email) &&
+		    meta_eq(&a->metadata, &b->metadata) &&
+		    str_eq(&a->metric_system, &b->metric_system) && str_eq(&a->name, &b->name) &&
+		    str_eq(&a->phone, &b->phone) && list_eq(&a->policy_ids, &b->policy_ids) &&
+		    fprefs_eq(&a->preferences, &b->preferences) &&
+		    str_eq(&a->status, &b->status) && str_eq(&a->timezone, &b->timezone);
+	if (!same || (!m && !time_eq(&a->updated, &b->updated)))
+		m |= STORE_CHG_OTHER;
+	return m;
+}
+
+/* ---- store ---- */
+
+struct store *store_new(void)
+{
+	return calloc(1, sizeof(struct store));
+}
+
+static void table_free(struct table *t, bool drivers)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		struct rec *r = t->all[i];
+		if (drivers)
+			driver_clear(&((struct drec *)r)->d);
+		else
+			fleet_clear(&((struct frec *)r)->f);
+		free(r->hay);
+		free(r);
+	}
+	free(t->all);
+	free(t->slots);
+}
+
+void store_free(struct store *s)
+{
+	if (!s)
+		return;
+	table_free(&s->drivers, true);
+	table_free(&s->fleets, false);
+	free(s);
+}
+
+unsigned store_put_driver(struct store *s, struct driver *d)
+{
+	if (d->id.st != FIELD_SET || !d->id.v || !d->id.v[0]) {
+		driver_clear(d);
+		return 0;
+	}
+	struct rec hay = {0};
+	if (rec_set_hay(&hay, os(&d->name), os(&d->email), d->id.v, os(&d->phone)) < 0) {
+		driver_clear(d);
+		return 0;
+	}
+	struct drec *old = (struct drec *)table_find(&s->drivers, d->id.v);
+	if (old) {
+		unsigned m = driver_changes(&old->d, d);
+		driver_clear(&old->d);
+		old->d = *d;
+		memset(d, 0, sizeof(*d));
+		free(old->r.hay);
+		old->r.hay = hay.hay;
+		old->r.hay_len = hay.hay_len;
+		old->r.name_len = hay.name_len;
+		old->r.id = old->d.id.v;
+		if (m)
+			s->drivers.gen++;
+		return m;
+	}
+	struct drec *nr = calloc(1, sizeof(*nr));
+	if (!nr || table_reserve(&s->drivers) < 0) {
+		free(nr);
+		free(hay.hay);
+		driver_clear(d);
+		return 0;
+	}
+	nr->d = *d;
+	memset(d, 0, sizeof(*d));
+	nr->r = hay;
+	nr->r.id = nr->d.id.v;
+	nr->r.seq = ++s->seq;
+	table_add(&s->drivers, &nr->r);
+	return STORE_NEW;
+}
+
+unsigned store_put_fleet(struct store *s, struct fleet *f)
+{
+	if (f->id.st != FIELD_SET || !f->id.v || !f->id.v[0]) {
+		fleet_clear(f);
+		return 0;
+	}
+	struct rec hay = {0};
+	if (rec_set_hay(&hay, os(&f->name), os(&f->email), f->id.v, os(&f->phone)) < 0) {
+		fleet_clear(f);
+		return 0;
+	}
+	struct frec *old = (struct frec *)table_find(&s->fleets, f->id.v);
+	if (old) {
+		unsigned m = fleet_changes(&old->f, f);
+		fleet_clear(&old->f);
+		old->f = *f;
+		memset(f, 0, sizeof(*f));
+		free(old->r.hay);
+		old->r.hay = hay.hay;
+		old->r.hay_len = hay.hay_len;
+		old->r.name_len = hay.name_len;
+		old->r.id = old->f.id.v;
+		if (m)
+			s->fleets.gen++;
+		return m;
+	}
+	struct frec *nr = calloc(1, sizeof(*nr));
+	if (!nr || table_reserve(&s->fleets) < 0) {
+		free(nr);
+		free(hay.hay);
+		fleet_clear(f);
+		return 0;
+	}
+	nr->f = *f;
+	memset(f, 0, sizeof(*f));
+	nr->r = hay;
+	nr->r.id = nr->f.id.v;
+	nr->r.seq = ++s->seq;
+	table_add(&s->fleets, &nr->r);
+	return STORE_NEW;
+}
+
+bool store_remove_driver(struct store *s, const char *id)
+{
+	struct drec *r = (struct drec *)table_find(&s->drivers, id);
+	if (!r)
+		return false;
+	table_unlink(&s->drivers, &r->r);
+	driver_clear(&r->d);
+	free(r->r.hay);
+	free(r);
+	return true;
+}
+
+const struct driver *store_driver(const struct store *s, const char *id)
+{
+	struct drec *r = (struct drec *)table_find(&s->drivers, id);
+	return r ? &r->d : NULL;
+}
+
+const struct fleet *store_fleet(const struct store *s, const char *id)
+{
+	struct frec *r = (struct frec *)table_find(&s->fleets, id);
+	return r ? &r->f : NULL;
+}
+
+size_t store_driver_count(const struct store *s)
+{
+	return s->drivers.n;
+}
+
+size_t store_fleet_count(const struct store *s)
+{
+	return s->fleets.n;
+}
+
+/* ---- sorting ---- */
+
+static int cmp_i64(int64_t a, int64_t b)
+{
+	return (a > b) - (a < b);
+}
+
+/* Missing, null and invalid values sort after every set value, whatever the
+ * direction, so "—" rows never hide the real extremes. */
+static int cmp_state(enum field_state a, enum field_state b, bool *decided)
+{
+	*decided = true;
+	if (a == FIELD_SET && b != FIELD_SET)
+		return -1;
+	if (a != FIELD_SET && b == FIELD_SET)
+		return 1;
+	*decided = a != FIELD_SET;
+	return 0;
+}
+
+static int cmp_name(const struct rec *a, const struct rec *b)
+{
+	size_t n = a->name_len < b->name_len ? a->name_len : b->name_len;
+	int c = memcmp(a->hay, b->hay, n);
+	return c ? c : cmp_i64((int64_t)a->name_len, (int64_t)b->name_len);
+}
+
+static int cmp_str(const struct opt_str *a, const struct opt_str *b)
+{
+	return strcmp(os(a), os(b));
+}
+
+/* Primary key comparison, ascending; *last set when a value is unset and so
+ * must stay last regardless of direction. */
+static int cmp_driver_key(enum sort_key k, const struct rec *ra, const struct rec *rb, bool *last)
+{
+	const struct driver *a = &((const struct drec *)ra)->d;
+	const struct driver *b = &((const struct drec *)rb)->d;
+	bool decided = false;
+	int c = 0;
+	*last = false;
+	switch (k) {
+	case SORT_NAME:
+		return cmp_name(ra, rb);
+	case SORT_STATUS:
+		return cmp_str(&a->status, &b->status);
+	case SORT_BALANCE:
+		c = cmp_state(a->wallet_balance.st, b->wallet_balance.st, &decided);
+		*last = decided;
+		return decided ? c : cmp_i64(a->wallet_balance.v, b->wallet_balance.v);
+	case SORT_SESSIONS:
+		return cmp_i64((int64_t)a->vehicles.n, (int64_t)b->vehicles.n);
+	case SORT_DRIVERS:
+		return cmp_i64((int64_t)a->fleets.n, (int64_t)b->fleets.n);
+	case SORT_UPDATED:
+		c = cmp_state(a->updated.st, b->updated.st, &decided);
+		*last = decided;
+		return decided ? c : cmp_i64(a->updated.ms, b->updated.ms);
+	case SORT_ENERGY:
+	case SORT_DEFAULT:
+		break;
+	}
+	/* The API's order: newest first, so "ascending" default = created desc. */
+	c = cmp_state(a->created.st, b->created.st, &decided);
+	*last = decided;
+	return decided ? c : -cmp_i64(a->created.ms, b->created.ms);
+}
+
+static int cmp_f64(const struct opt_f64 *a, const struct opt_f64 *b, bool *last)
+{
+	bool decided = false;
+	int c = cmp_state(a->st, b->st, &decided);
+	*last = decided;
+	return decided ? c : (a->v > b->v) - (a->v < b->v);
+}
+
+static int cmp_opt_i64(const struct opt_i64 *a, const struct opt_i64 *b, bool *last)
+{
+	bool decided = false;
+	int c = cmp_state(a->st, b->st, &decided);
+	*last = decided;
+	return decided ? c : cmp_i64(a->v, b->v);
+}
+
+static int cmp_fleet_key(enum sort_key k, const struct rec *ra, const struct rec *rb, bool *last)
+{
+	const struct fleet *a = &((const struct frec *)ra)->f;
+	const struct fleet *b = &((const struct frec *)rb)->f;
+	bool decided = false;
+	int c = 0;
+	*last = false;
+	switch (k) {
+	case SORT_NAME:
+		return cmp_name(ra, rb);
+	case SORT_STATUS:
+		return cmp_str(&a->status, &b->status);
+	case SORT_BALANCE:
+		return cmp_opt_i64(&a->wallet_balance, &b->wallet_balance, last);
+	case SORT_SESSIONS:
+		return cmp_opt_i64(&a->total_sessions, &b->total_sessions, last);
+	case SORT_DRIVERS:
+		return cmp_opt_i64(&a->total_drivers, &b->total_drivers, last);
+	case SORT_ENERGY:
+		return cmp_f64(&a->total_energy_consumed_kwh, &b->total_energy_consumed_kwh, last);
+	case SORT_UPDATED:
+		c = cmp_state(a->updated.st, b->updated.st, &decided);
+		*last = decided;
+		return decided ? c : cmp_i64(a->updated.ms, b->updated.ms);
+	case SORT_DEFAULT:
+		break;
+	}
+	c = cmp_state(a->created.st, b->created.st, &decided);
+	*last = decided;
+	return decided ? c : -cmp_i64(a->created.ms, b->created.ms);
+}
+
+/* qsort has no context argument in C11; views are UI-thread only, so one
+ * static context is safe here. */
+static const struct store_view *sort_ctx;
+
+static int cmp_rows(const void *pa, const void *pb)
+{
+	const struct rec *a = *(struct rec *const *)pa;
+	const struct rec *b = *(struct rec *const *)pb;
+	bool last = false;
+	int c = sort_ctx->kind == VIEW_DRIVERS ? cmp_driver_key(sort_ctx->key, a, b, &last)
+					       : cmp_fleet_key(sort_ctx->key, a, b, &last);
+	if (c && sort_ctx->desc && !last)
+		c = -c;
+	if (c)
+		return c;
+	/* Ties keep insertion order in both directions: a stable sort. */
+	return cmp_i64((int64_t)a->seq, (int64_t)b->seq);
+}
+
+/* ---- views ---- */
+
+struct store_view *store_view_new(struct store *s, enum view_kind kind)
+{
+	struct store_view *v = calloc(1, sizeof(*v));
+	if (!v)
+		return NULL;
+	v->s = s;
+	v->kind = kind;
+	v->filter = calloc(1, 1);
+	if (!v->filter) {
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
+void store_view_free(struct store_view *v)
+{
+	if (!v)
+		return;
+	free(v->fleet_id);
+	free(v->filter);
+	free(v->rows_filter);
+	free(v->base);
+	free(v->rows);
+	free(v);
+}
+
+static void view_invalidate(struct store_view *v)
+{
+	v->base_valid = false;
+	free(v->rows_filter);
+	v->rows_filter = NULL;
+}
+
+void store_view_set_fleet(struct store_view *v, const char *fleet_id)
+{
+	if (cstr_eq(v->fleet_id, fleet_id && *fleet_id ? fleet_id : NULL))
+		return;
+	free(v->fleet_id);
+	v->fleet_id = fleet_id && *fleet_id ? strdup(fleet_id) : NULL;
+	view_invalidate(v);
+}
+
+void store_view_set_filter(struct store_view *v, const char *text)
+{
+	char *f = fold_dup(text);
+	if (!f)
+		return; /* ENOMEM: keep the old filter rather than show everything */
+	free(v->filter);
+	v->filter = f;
+}
+
+void store_view_set_sort(struct store_view *v, enum sort_key key, bool descending)
+{
+	if (v->key == key && v->desc == descending)
+		return;
+	v->key = key;
+	v->desc = descending;
+	view_invalidate(v);
+}
+
+static struct table *view_table(const struct store_view *v)
+{
+	return v->kind == VIEW_DRIVERS ? &v->s->drivers : &v->s->fleets;
+}
+
+static bool in_fleet(const struct rec *r, const char *fleet_id)
+{
+	const struct str_list *l = &((const struct drec *)r)->d.fleets;
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i] && strcmp(l->v[i], fleet_id) == 0)
+			return true;
+	return false;
+}
+
+static int grow(struct rec ***a, size_t *cap, size_t need)
+{
+	if (need <= *cap)
+		return 0;
+	size_t nc = *cap ? *cap : 64;
+	while (nc < need)
+		nc *= 2;
+	struct rec **p = realloc(*a, nc * sizeof(*p));
+	if (!p)
+		return -1;
+	*a = p;
+	*cap = nc;
+	return 0;
+}
+
+/* base = the table's records restricted to the fleet, sorted. */
+static int view_build_base(struct store_view *v)
+{
+	struct table *t = view_table(v);
+	if (grow(&v->base, &v->base_cap, t->n) < 0)
+		return -1;
+	bool restrict_fleet = v->kind == VIEW_DRIVERS && v->fleet_id;
+	size_t n = 0;
+	for (size_t i = 0; i < t->n; i++)
+		if (!restrict_fleet || in_fleet(t->all[i], v->fleet_id))
+			v->base[n++] = t->all[i];
+	v->nbase = n;
+	sort_ctx = v;
+	qsort(v->base, n, sizeof(*v->base), cmp_rows);
+	sort_ctx = NULL;
+	v->base_gen = t->gen;
+	v->base_valid = true;
+	free(v->rows_filter);
+	v->rows_filter = NULL;
+	return 0;
+}
+
+/* memchr for the first byte, then memcmp: on haystacks of ~60 bytes this is
+ * several times faster than memmem(), whose per-call setup dominates. */
+static bool hay_has(const struct rec *r, const char *f, size_t flen)
+{
+	if (r->hay_len < flen)
+		return false;
+	const char *p = r->hay, *last = r->hay + (r->hay_len - flen);
+	while (p <= last && (p = memchr(p, f[0], (size_t)(last - p) + 1))) {
+		if (memcmp(p + 1, f + 1, flen - 1) == 0)
+			return true;
+		p++;
+	}
+	return false;
+}
+
+/* Keep the rows of src whose haystack contains the filter; src may be rows. */
+static void view_scan(struct store_view *v, struct rec **src, size_t n)
+{
+	size_t flen = strlen(v->filter), out = 0;
+	if (memchr(v->filter, HAY_SEP, flen)) {
+		v->nrows = 0; /* the field separator never matches */
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct rec *r = src[i];
+		if (!flen || hay_has(r, v->filter, flen))
+			v->rows[out++] = r;
+	}
+	v->nrows = out;
+}
+
+/* Bring rows up to date; on ENOMEM the view shows nothing rather than stale
+ * pointers. */
+static void view_update(struct store_view *v)
+{
+	struct table *t = view_table(v);
+	if (!v->base_valid || v->base_gen != t->gen) {
+		if (view_build_base(v) < 0) {
+			v->base_valid = false;
+			v->nbase = v->nrows = 0;
+			return;
+		}
+	}
+	if (v->rows_filter && strcmp(v->rows_filter, v->filter) == 0)
+		return;
+	char *rf = strdup(v->filter);
+	if (!rf || grow(&v->rows, &v->rows_cap, v->nbase) < 0) {
+		free(rf);
+		v->nrows = 0;
+		return;
+	}
+	if (v->rows_filter && strstr(v->filter, v->rows_filter))
+		view_scan(v, v->rows, v->nrows); /* narrowing: a subset of rows */
+	else
+		view_scan(v, v->base, v->nbase);
+	free(v->rows_filter);
+	v->rows_filter = rf;
+}
+
+size_t store_view_len(struct store_view *v)
+{
+	view_update(v);
+	return v->nrows;
+}
+
+const struct driver *store_view_driver(struct store_view *v, size_t i)
+{
+	if (v->kind != VIEW_DRIVERS)
+		return NULL;
+	view_update(v);
+	return i < v->nrows ? &((struct drec *)v->rows[i])->d : NULL;
+}
+
+const struct fleet *store_view_fleet(struct store_view *v, size_t i)
+{
+	if (v->kind != VIEW_FLEETS)
+		return NULL;
+	view_update(v);
+	return i < v->nrows ? &((struct frec *)v->rows[i])->f : NULL;
+}
+
+ssize_t store_view_find(struct store_view *v, const char *id)
+{
+	struct rec *r = table_find(view_table(v), id);
+	if (!r)
+		return -1;
+	view_update(v);
+	for (size_t i = 0; i < v->nrows; i++)
+		if (v->rows[i] == r)
+			return (ssize_t)i;
+	return -1;
+}
