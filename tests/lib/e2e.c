@@ -1,0 +1,197 @@
+/*
+ * e2e.c — shared start/finish of an end-to-end test (e2e.h).
+ */
+#include "e2e.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void spawn_console(struct e2e *e, const char *bin_dir, const struct e2e_opts *o)
+{
+	char bin[1024], env_base[512], env_key[128], env_home[128], env_cfg[160], env_state[160];
+	snprintf(bin, sizeof bin, "%s/chargetui", bin_dir);
+	const char *argv[64];
+	int a = 0;
+	argv[a++] = bin;
+	for (int i = 0; o && o->args && o->args[i] && a < 63; i++)
+		argv[a++] = o->args[i];
+	argv[a] = NULL;
+
+	/* A fresh HOME and XDG dirs: no developer config, journal or key file
+	 * can change what the test sees. */
+	const char *env[64];
+	int k = 0;
+	snprintf(env_home, sizeof env_home, "HOME=%s", e->home);
+	snprintf(env_cfg, sizeof env_cfg, "XDG_CONFIG_HOME=%s/config", e->home);
+	snprintf(env_state, sizeof env_state, "XDG_STATE_HOME=%s/state", e->home);
+	env[k++] = env_home;
+	env[k++] = env_cfg;
+	env[k++] = env_state;
+	if (e->mc) {
+		snprintf(env_base, sizeof env_base, "CHARGE_API_BASE=%s", mockctl_base(e->mc));
+		env[k++] = env_base;
+	}
+	if (!o || !o->no_key) {
+		snprintf(env_key, sizeof env_key, "CHARGE_API_KEY=%s", E2E_KEY);
+		env[k++] = env_key;
+	}
+	for (int i = 0; o && o->env && o->env[i] && k < 63; i++)
+		env[k++] = o->env[i];
+	env[k] = NULL;
+
+	struct term_opts to = {
+		.rows = o && o->rows ? o->rows : 40,
+		.cols = o && o->cols ? o->cols : 120,
+		.term = o ? o->term : NULL,
+		.env = env,
+	};
+	e->t = term_spawn(argv, &to);
+}
+
+struct e2e *e2e_start_in(const char *bin_dir, const char *name, const struct e2e_opts *o)
+{
+	struct e2e *e = calloc(1, sizeof *e);
+	ck_assert_ptr_nonnull(e);
+	snprintf(e->name, sizeof e->name, "%s", name);
+	snprintf(e->home, sizeof e->home, "/tmp/ct-e2e-XXXXXX");
+	ck_assert_msg(mkdtemp(e->home) != NULL, "mkdtemp failed");
+	char raw_dir[900];
+	snprintf(raw_dir, sizeof raw_dir, "%s/e2e-raw", bin_dir);
+	mkdir(raw_dir, 0755);
+	snprintf(e->raw_path, sizeof e->raw_path, "%s/%s.raw", raw_dir, name);
+	if (!o || !o->no_mock) {
+		e->mc = mockctl_start(o ? o->mock : NULL);
+		ck_assert_msg(e->mc != NULL, "%s: charge-mock did not start", name);
+	}
+	spawn_console(e, bin_dir, o);
+	ck_assert_msg(e->t != NULL, "%s: could not spawn chargetui in a pty", name);
+	return e;
+}
+
+void e2e_dump(struct e2e *e, const char *why)
+{
+	char *s = term_screen_text(e->t);
+	fprintf(stderr, "---- %s: %s (screen %dx%d) ----\n%s\n----\n", e->name, why ? why : "",
+		term_cols(e->t), term_rows(e->t), s ? s : "(none)");
+	free(s);
+}
+
+static void rm_tree(const char *dir)
+{
+	/* The directory is ours (mkdtemp) and shallow; a failure only leaves
+	 * litter in /tmp. */
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "e2e: could not remove %s\n", dir);
+}
+
+void e2e_finish(struct e2e *e)
+{
+	char why[160];
+	int bad = term_raw_has_forbidden(e->t, why, sizeof why);
+	if (term_save_raw(e->t, e->raw_path) != 0)
+		fprintf(stderr, "e2e: could not save %s\n", e->raw_path);
+	if (bad)
+		e2e_dump(e, why);
+	term_free(e->t);
+	mockctl_stop(e->mc);
+	rm_tree(e->home);
+	char name[64];
+	snprintf(name, sizeof name, "%s", e->name);
+	free(e);
+	ck_assert_msg(!bad, "%s: SAN-2 violated in the raw pty stream: %s", name, why);
+}
+
+char *e2e_row_with(struct e2e *e, const char *text)
+{
+	int r;
+	return term_find(e->t, text, &r, NULL) == 0 ? term_row(e->t, r) : NULL;
+}
+
+void e2e_wait_str(struct e2e *e, const char *text, int ms)
+{
+	if (!term_wait_for(e->t, text, ms)) {
+		char why[512];
+		snprintf(why, sizeof why, "waiting for: %s", text);
+		e2e_dump(e, why);
+		ck_abort_msg("%s: \"%s\" not on screen after %d ms", e->name, text, ms);
+	}
+}
+
+char *expect_count(long long v, char *buf, size_t n)
+{
+	char digits[32];
+	snprintf(digits, sizeof digits, "%lld", v < 0 ? -v : v);
+	size_t len = strlen(digits), o = 0;
+	char tmp[48];
+	if (v < 0)
+		tmp[o++] = '-';
+	for (size_t i = 0; i < len; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			tmp[o++] = ',';
+		tmp[o++] = digits[i];
+	}
+	tmp[o] = '\0';
+	snprintf(buf, n, "%s", tmp);
+	return buf;
+}
+
+char *expect_money(int64_t minor, const char *currency, char *buf, size_t n)
+{
+	static const struct {
+		const char *code, *sym;
+		int exp;
+	} tab[] = {
+		{ "eur", "€", 2 }, { "usd", "$", 2 }, { "gbp", "£", 2 },
+		{ "jpy", "¥", 0 }, { "chf", "CHF ", 2 },
+	};
+	const char *sym = NULL;
+	int exp = 2;
+	for (size_t i = 0; currency && i < sizeof tab / sizeof tab[0]; i++)
+		if (strcasecmp(currency, tab[i].code) == 0) {
+			sym = tab[i].sym;
+			exp = tab[i].exp;
+		}
+	uint64_t mag = minor < 0 ? (uint64_t)0 - (uint64_t)minor : (uint64_t)minor;
+	uint64_t div = exp == 0 ? 1 : 100;
+	char units[48], frac[8] = "";
+	expect_count((long long)(mag / div), units, sizeof units);
+	if (exp)
+		snprintf(frac, sizeof frac, ".%02" PRIu64, mag % div);
+	if (sym)
+		snprintf(buf, n, "%s%s%s%s", minor < 0 ? "-" : "", sym, units, frac);
+	else
+		snprintf(buf, n, "%s%s%s%s%s", minor < 0 ? "-" : "", units, frac,
+			 currency ? " " : "", currency ? currency : "");
+	if (!sym && currency)
+		for (char *p = buf + strlen(buf) - strlen(currency); *p; p++)
+			*p = (char)toupper((unsigned char)*p);
+	return buf;
+}
+
+bool row_has_all(const char *row, const char *const *needles)
+{
+	for (int i = 0; row && needles[i]; i++)
+		if (!strstr(row, needles[i]))
+			return false;
+	return row != NULL;
+}
+
+bool has_token(const char *hay, const char *needle)
+{
+	size_t nl = strlen(needle);
+	for (const char *p = hay; hay && (p = strstr(p, needle)) != NULL; p++) {
+		bool left_ok = p == hay || !isalnum((unsigned char)p[-1]);
+		bool right_ok = !isalnum((unsigned char)p[nl]);
+		if (left_ok && right_ok)
+			return true;
+	}
+	return false;
+}
