@@ -58,6 +58,7 @@ struct http_config {
 	const struct http_clock *clock; /* NULL: the real clock */
 	struct rate_bucket *bucket;    /* NULL: none */
 	const volatile int *cancel;    /* when non-NULL and *cancel != 0, abort transfers (NET-8) */
+	long low_speed_time_s;         /* 0: 20 (LOW_SPEED_LIMIT is 1 B/s over this) */
 };
 
 struct http_response {
@@ -120,5 +121,22 @@ bool http_retry_classify(const struct retry_input *in, double *delay_s, bool *to
 double http_retry_after_parse(const char *v, double now_wall);
 /* min(0.5 * 2^(attempt-1), 5) * (0.5 + 0.5 * jitter01), floor 0.5. */
 double http_backoff(int attempt, double jitter01);
+
+/* --- the --debug-log trace (SEC-4, SEC-5), exposed so a unit test can feed
+ * it a header block; http_client_new opens one when debug_log_path is set ---
+ *
+ * The file is opened O_APPEND|O_NOFOLLOW, created 0600 (an existing looser
+ * file is chmod'ed 0600), and refused when not a regular file of ours.  key is
+ * borrowed and only used to redact its own verbatim occurrences. */
+struct http_trace;
+struct http_trace *http_trace_open(const char *path, const struct secret *key, char *why,
+				   size_t n);
+void http_trace_close(struct http_trace *t);
+/* One curl debug event (type is a curl_infotype: TEXT, HEADER_IN, HEADER_OUT;
+ * data events are ignored, bodies are logged whole by http_send). */
+void http_trace_event(struct http_trace *t, int type, const char *data, size_t size);
+/* Log text as prefixed lines, redacted with secret_redact_text and with
+ * control bytes escaped (\r, \n, \t, \xNN). */
+void http_trace_lines(struct http_trace *t, const char *prefix, const char *data, size_t len);
 
 #endif

@@ -42,4 +42,10 @@ int secret_load(const struct secret_sources *src, struct secret **out, char *err
  * (SEC-4).  The result is never longer than s. */
 void secret_redact_text(char *s);
 
+/* Test hook (SEC-6): fn is called by secret_free() with the key's buffer
+ * after it has been wiped and before it is unmapped, so a test can check that
+ * every byte is zero.  NULL removes the hook.  Not for production use; not
+ * thread-safe against concurrent secret_free(). */
+void secret_free_observe(void (*fn)(const void *buf, size_t len));
+
 #endif
