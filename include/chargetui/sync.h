@@ -13,6 +13,21 @@
  * REPLY_REFRESH_STATUS per round.  It only sends GETs.  On failure it backs
  * off (cap refresh_s * 8) and never retries faster than the interval.
  *
+ * What the refresh thread posts (origin ORIGIN_REFRESH, job_id 0, done):
+ * REPLY_FLEET / REPLY_DRIVER for a visible object; REPLY_DELETED (job
+ * JOB_FLEET_GET with fleet.id, or JOB_DRIVER_GET with driver.id) when a
+ * visible object is gone (404); REPLY_FLEET_PAGE / REPLY_DRIVER_PAGE for one
+ * page of the background walk (apply it to the store; it is not a list the
+ * user asked for); and REPLY_REFRESH_STATUS (err says why when !refresh_ok;
+ * a 401 there means the timer has stopped).  Refresh GETs wait while user
+ * jobs are queued, so the user's requests always go first.
+ *
+ * Threads started here get a 512 KiB stack (JSN-4) and have SIGWINCH SIGINT
+ * SIGTERM SIGHUP SIGQUIT SIGTSTP SIGCONT blocked whatever the caller's mask
+ * (TTY-2).  cfg->http.key is borrowed and must outlive the struct sync; the
+ * other strings of cfg are copied.  A reply is lost only when allocating it
+ * fails.
+ *
  * All requests share one rate bucket (RTY-7).  sync_free() cancels in-flight
  * transfers (NET-8) and joins every thread before it frees anything they
  * could still hand back.
@@ -106,8 +121,13 @@ struct reply *sync_take(struct sync *s);
 /* Tell the refresh thread what is on screen (copied). */
 void sync_set_visible(struct sync *s, const char *const *fleet_ids, size_t nf,
 		      const char *const *driver_ids, size_t nd);
-/* Start a refresh round now (the `r` key). */
+/* Start a refresh round now (the `r` key); also the only way to resume
+ * after a 401 stopped the timer (SEC-10). */
 void sync_refresh_now(struct sync *s);
+/* Seconds between refresh rounds after `fails` consecutive failed rounds:
+ * refresh_s after a success, else refresh_s * 2^(fails-1) capped at
+ * refresh_s * 8, times (0.5 + 0.5 * jitter01), never below refresh_s. */
+double sync_refresh_delay(double refresh_s, int fails, double jitter01);
 void sync_free(struct sync *s);
 
 #endif
