@@ -195,3 +195,83 @@ bool has_token(const char *hay, const char *needle)
 	}
 	return false;
 }
+
+char *expect_prefix(const char *name, int n, char *buf, size_t bufsz)
+{
+	size_t o = 0;
+	buf[0] = '\0';
+	for (const unsigned char *p = (const unsigned char *)(name ? name : ""); *p && n > 0;) {
+		if (*p < 0x20 || *p == 0x7f)
+			return buf[0] = '\0', buf;
+		size_t len = *p < 0x80 ? 1 : *p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4;
+		if (o + len + 1 > bufsz)
+			break;
+		memcpy(buf + o, p, len);
+		o += len;
+		p += len;
+		n--;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+struct style {
+	bool rev;
+	uint8_t bg[3];
+};
+
+static bool style_eq(const struct style *a, const struct style *b)
+{
+	return a->rev == b->rev && memcmp(a->bg, b->bg, 3) == 0;
+}
+
+int e2e_highlight_row(struct e2e *e, int col, int row_from, int row_to)
+{
+	struct style st[512];
+	int n = 0;
+	for (int r = row_from; r < row_to && n < 512; r++, n++) {
+		struct term_cell_attrs a;
+		term_cell_attrs(e->t, r, col, &a);
+		st[n].rev = a.reverse;
+		memcpy(st[n].bg, a.bg_rgb, 3);
+	}
+	/* The common style is the one most rows share; the selection is the
+	 * only row with a different one. */
+	int best = -1, best_count = 0;
+	for (int i = 0; i < n; i++) {
+		int c = 0;
+		for (int j = 0; j < n; j++)
+			c += style_eq(&st[i], &st[j]);
+		if (c > best_count) {
+			best_count = c;
+			best = i;
+		}
+	}
+	int odd = -1;
+	for (int i = 0; best >= 0 && i < n; i++) {
+		if (style_eq(&st[i], &st[best]))
+			continue;
+		if (odd >= 0 && !style_eq(&st[i], &st[odd]))
+			return -1;
+		if (odd < 0)
+			odd = i;
+	}
+	return odd < 0 ? -1 : row_from + odd;
+}
+
+int e2e_run(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+bool has_number(const char *hay, long long v)
+{
+	char plain[32], grouped[40];
+	snprintf(plain, sizeof plain, "%lld", v);
+	expect_count(v, grouped, sizeof grouped);
+	return has_token(hay, plain) || has_token(hay, grouped);
+}

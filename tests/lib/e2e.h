@@ -77,4 +77,20 @@ bool row_has_all(const char *row, const char *const *needles);
  * (so "24" does not match inside "240"). */
 bool has_token(const char *hay, const char *needle);
 
+/* Does hay show the integer v as a whole token, "1234" or "1,234"? */
+bool has_number(const char *hay, long long v);
+
+/* The first n characters (code points) of name, for matching a name the
+ * console may cut to its column width; NULL-safe.  buf gets "" if name holds
+ * a control character (its display form is the sanitizer's business). */
+char *expect_prefix(const char *name, int n, char *buf, size_t bufsz);
+
+/* The row in [row_from, row_to) drawn differently at column col (reverse, or
+ * another background) from most rows there: the list's selection, as a
+ * person sees it.  -1 if no single row stands out. */
+int e2e_highlight_row(struct e2e *e, int col, int row_from, int row_to);
+
+/* Run a suite (CK_NORMAL) and return the process exit status. */
+int e2e_run(Suite *s);
+
 #endif
