@@ -14,8 +14,29 @@
  * order, as compact JSON (`{"phone":"+33189000029"}`).
  *
  * Decoders return 0 and fill *out (which the caller later *_clear()s), or -1
- * with err->kind = API_ERR_MALFORMED or API_ERR_TOO_DEEP and err->detail set;
- * on failure *out is left cleared.  Returned char * are malloc'd, caller frees.
+ * with err->kind = API_ERR_MALFORMED or API_ERR_TOO_DEEP (or API_ERR_INTERNAL
+ * on out of memory) and err->detail set; on failure *out is left cleared.
+ * Returned char * are malloc'd, caller frees.
+ *
+ * Reading rules (decisions):
+ *  - duplicate keys: the first occurrence wins (objects and metadata alike);
+ *  - money/counts: integral, finite, |v| <= 2^53 - 1 (2^53 itself is refused:
+ *    9007199254740993 parses to it, so it would not round-trip); a negative
+ *    zero ("-0", "-0.0") is FIELD_INVALID like 1.5 or 1e20: no integer
+ *    serializer writes it (JSN-6);
+ *  - timestamps: RFC 3339 string or integer UNIX seconds (|s| <= 10^15);
+ *  - a string with \u0000 keeps the prefix before it (cJSON truncates, JSN-7);
+ *  - metadata: an object of strings (max 256 keys); any non-string value makes
+ *    the whole map FIELD_INVALID;
+ *  - str_list: an array of strings; any other element makes it FIELD_INVALID;
+ *  - old preference names (charging_notifications, payment_method,
+ *    preferred_stations) are read when the current name is absent;
+ *  - a list page whose data is not an array of objects, or whose page links
+ *    are not strings/null, is API_ERR_MALFORMED (never silently "no more").
+ *
+ * Writing rules: a removed metadata key (vals[i] == NULL) is sent as "";
+ * FIELD_NULL as null; a set bit whose value is MISSING/INVALID is skipped;
+ * integers are written as integer literals (never through a double).
  */
 #ifndef CHARGETUI_JSON_H
 #define CHARGETUI_JSON_H

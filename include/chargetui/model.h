@@ -247,7 +247,11 @@ struct fleet_patch {
 	struct meta_map meta;
 };
 
-/* Release what the struct owns and zero it. */
+/* Release what the struct owns and zero it.  api_error_clear() is the one
+ * exception to "zeroed": it leaves retry_after_s = -1 (absent), so a cleared
+ * error never reads as "Retry-After: 0".  Structs passed as `out` to a decoder,
+ * copy or diff must be zero-initialized or previously used (they are cleared
+ * first). */
 void opt_str_clear(struct opt_str *s);
 void str_list_clear(struct str_list *l);
 void meta_map_clear(struct meta_map *m);
@@ -273,7 +277,11 @@ int opt_str_set(struct opt_str *dst, const char *s);
 /* Diff two versions of an object into a patch holding only what changed
  * (the whole point of "parameters you omit keep their current values").
  * Preferences and metadata are compared key by key; arrays as a whole.
- * Returns the number of changed fields (0: nothing to send), or -1 (ENOMEM). */
+ * Returns the number of changed fields (0: nothing to send), or -1 (ENOMEM).
+ * The count is the number of patch bits set: metadata counts once however many
+ * keys changed, the address once (FLT_ADDRESS) however many lines changed.  A
+ * field whose new state is MISSING or INVALID has nothing to send and is not
+ * part of the patch.  out->v.id is a copy of after->id (never encoded). */
 int driver_diff(const struct driver *before, const struct driver *after, struct driver_patch *out);
 int fleet_diff(const struct fleet *before, const struct fleet *after, struct fleet_patch *out);
 

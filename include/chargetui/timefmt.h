@@ -13,7 +13,11 @@ int ts_parse_rfc3339(const char *s, int64_t *ms_out);
 /* "2026-04-01T00:13:30.836Z" (always UTC, always ms).  Needs n >= 25. */
 char *ts_format_rfc3339(int64_t ms, char *buf, size_t n);
 /* "2026-04-01 02:13" in IANA zone tz (NULL or invalid: UTC), thread-safe
- * (does not touch the process TZ).  Returns buf. */
+ * (does not touch the process TZ): the zone is read from
+ * /usr/share/zoneinfo/<tz> by our own TZif reader (POSIX rule footer for
+ * instants past the last transition) and cached.  tz must start with a letter
+ * and hold only [A-Za-z0-9/_+-], no "..".  Returns buf.  Both formatters clamp
+ * to years 0000..9999. */
 char *ts_format_local(int64_t ms, const char *tz, char *buf, size_t n);
 /* Wall clock now, ms since epoch; monotonic seconds. */
 int64_t ts_now_ms(void);

@@ -13,7 +13,7 @@
  *    stopped at len (an embedded NUL would otherwise hide trailing garbage).
  *  - Duplicate keys: cJSON keeps all of them; the case-sensitive getter returns
  *    the first, so the first one wins everywhere (metadata included).
- *  - Money and counts: valuedouble, finite, integral, |v| <= 2^53.  A negative
+ *  - Money and counts: valuedouble, finite, integral, |v| < 2^53.  A negative
  *    zero is FIELD_INVALID: no integer serializer writes "-0", so it means the
  *    server computed the amount in floating point (reliability.md JSN-6).
  *  - Integers are written with cJSON_CreateRaw and PRId64, never as a double:
@@ -35,7 +35,7 @@
 
 #define JSON_MAX_DEPTH 32
 #define JSON_MAX_META 256
-#define JSON_INT_LIMIT 9007199254740992.0 /* 2^53 */
+#define JSON_INT_LIMIT 9007199254740992.0 /* 2^53, excluded: see jd_integral */
 
 /* Decoding context: allocation failure is sticky so the field getters can stay
  * one-liners and the decoder checks once at the end. */
@@ -200,7 +200,9 @@ static int jd_integral(const cJSON *it, int64_t *v)
 	if (!cJSON_IsNumber(it))
 		return -1;
 	d = it->valuedouble;
-	if (!isfinite(d) || d != floor(d) || fabs(d) > JSON_INT_LIMIT || (d == 0 && signbit(d)))
+	/* 2^53 itself is refused: 9007199254740993 also parses to it, so it
+	 * would not round-trip exactly.  The safe range is |v| <= 2^53 - 1. */
+	if (!isfinite(d) || d != floor(d) || fabs(d) >= JSON_INT_LIMIT || (d == 0 && signbit(d)))
 		return -1;
 	*v = (int64_t)d;
 	return 0;

@@ -14,7 +14,7 @@
 
 #include "chargetui/money.h"
 
-#define MONEY_LIMIT 9007199254740992LL /* 2^53, what JSON carries exactly (JSN-6) */
+#define MONEY_LIMIT 9007199254740991LL /* 2^53 - 1: what JSON carries exactly (JSN-6) */
 
 /* Codes whose minor unit is not 2 (ISO 4217 list). */
 static const char *const money_exp0[] = {"bif", "clp", "djf", "gnf", "isk", "jpy", "kmf", "krw",
