@@ -592,6 +592,7 @@ int term_cell_attrs(struct term *t, int row, int col, struct term_cell_attrs *ou
 		out->italic = cell.attrs.italic;
 		out->blink = cell.attrs.blink;
 		out->ch = cell.chars[0] == (uint32_t)-1 ? 0 : cell.chars[0];
+		out->width = cell.width;
 		color_out(t, &cell.fg, &out->fg_default, &out->fg_index, out->fg_rgb, true);
 		color_out(t, &cell.bg, &out->bg_default, &out->bg_index, out->bg_rgb, false);
 	}

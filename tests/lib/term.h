@@ -74,6 +74,7 @@ struct term_cell_attrs {
 	int fg_index, bg_index;          /* palette index, or -1 for RGB/default */
 	uint8_t fg_rgb[3], bg_rgb[3];    /* resolved colour */
 	uint32_t ch;                     /* first code point, 0 for empty */
+	int width;                       /* 1, or 2 for a wide character */
 };
 int term_cell_attrs(struct term *t, int row, int col, struct term_cell_attrs *out);
 /* Cursor position (row, col) as the emulator has it, and whether visible. */
