@@ -59,6 +59,7 @@ struct http_client {
 	struct http_trace *trace;
 	uint64_t rng;
 	struct attempt at;
+	char curl_err[CURL_ERROR_SIZE]; /* curl's own words for the last failure */
 };
 
 /* --- errors --- */
@@ -250,6 +251,7 @@ static int client_setopts(struct http_client *c, const struct http_config *cfg, 
 	SET(CURLOPT_XFERINFOFUNCTION, on_progress);
 	SET(CURLOPT_XFERINFODATA, c);
 	SET(CURLOPT_USERAGENT, "chargetui/" CHARGETUI_VERSION);
+	SET(CURLOPT_ERRORBUFFER, c->curl_err);
 	if (cfg->cacert)
 		SET(CURLOPT_CAINFO, cfg->cacert);
 	if (c->trace) {
@@ -477,23 +479,26 @@ static const char *status_phrase(long status)
 
 /* curl's failure in our words; a no-response outcome keeps NETWORK/TIMEOUT
  * here and becomes UNKNOWN for a POST at the end of http_send. */
-static void curl_failure(struct api_error *err, CURLcode cc, bool too_large)
+static void curl_failure(struct api_error *err, CURLcode cc, bool too_large, const char *why)
 {
+	/* curl's buffer names the cause ("SSL certificate problem: self-signed
+	 * certificate", NET-2); it holds host and port, never headers. */
+	const char *words = why && why[0] ? why : curl_easy_strerror(cc);
 	if (too_large || cc == CURLE_FILESIZE_EXCEEDED) {
 		err_set(err, API_ERR_TOO_LARGE, "response too large");
 	} else if (cc == CURLE_ABORTED_BY_CALLBACK) {
 		err_set(err, API_ERR_CANCELLED, "cancelled");
 	} else if (cc == CURLE_OPERATION_TIMEDOUT) {
-		err_set(err, API_ERR_TIMEOUT, "timed out (%s)", curl_easy_strerror(cc));
+		err_set(err, API_ERR_TIMEOUT, "%s", words);
 	} else if (cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_SSL_CONNECT_ERROR ||
 		   cc == CURLE_SSL_CACERT_BADFILE || cc == CURLE_SSL_CERTPROBLEM ||
 		   cc == CURLE_SSL_ISSUER_ERROR || cc == CURLE_SSL_PINNEDPUBKEYNOTMATCH ||
 		   cc == CURLE_SSL_INVALIDCERTSTATUS || cc == CURLE_SSL_CRL_BADFILE) {
-		err_set(err, API_ERR_TLS, "TLS: %s", curl_easy_strerror(cc));
+		err_set(err, API_ERR_TLS, "%s", words);
 	} else if (cc == CURLE_UNSUPPORTED_PROTOCOL) {
-		err_set(err, API_ERR_REFUSED, "refused protocol (%s)", curl_easy_strerror(cc));
+		err_set(err, API_ERR_REFUSED, "refused protocol (%s)", words);
 	} else {
-		err_set(err, API_ERR_NETWORK, "network: %s", curl_easy_strerror(cc));
+		err_set(err, API_ERR_NETWORK, "%s", words);
 	}
 }
 
@@ -530,7 +535,7 @@ static enum verdict judge(struct http_client *c, const char *method, CURLcode cc
 		.jitter01 = client_jitter(c), .now_wall = c->clock.wall(c->clock.ctx),
 	};
 	if (cc != CURLE_OK) {
-		curl_failure(err, cc, a->too_large);
+		curl_failure(err, cc, a->too_large, c->curl_err);
 		if (a->too_large || cc == CURLE_ABORTED_BY_CALLBACK)
 			return V_FAIL;
 		return http_retry_classify(&in, delay, &too_long) ? V_RETRY : V_FAIL;
@@ -554,7 +559,7 @@ static enum verdict judge(struct http_client *c, const char *method, CURLcode cc
 	if (too_long) {
 		free(err->detail);
 		err->kind = API_ERR_RATE_LIMITED;
-		if (asprintf(&err->detail, "rate limited (429): retry after %.0f s", err->retry_after_s) < 0)
+		if (asprintf(&err->detail, "retry after %.0f s", err->retry_after_s) < 0)
 			err->detail = NULL;
 	}
 	return V_FAIL;
@@ -619,6 +624,7 @@ static int run_attempts(struct http_client *c, const char *method, const char *u
 			break;
 		}
 		attempt_reset(&c->at);
+		c->curl_err[0] = '\0';
 		trace_attempt(c, method, url, body, attempt);
 		cc = curl_easy_perform(c->h);
 		status = 0;
