@@ -1,0 +1,143 @@
+/*
+ * loop.c — the main loop (TTY-1, TTY-2, TTY-5): one poll() over the
+ * terminal, the sync wake pipe and the signalfd; no timeout unless a change
+ * highlight must expire, so an idle console sleeps and writes nothing.  Keys
+ * and replies only change state and set flags; the screen is drawn once per
+ * turn, after everything that woke us was handled.
+ */
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "chargetui/sync.h"
+#include "chargetui/term.h"
+#include "ui_priv.h"
+
+/* More immediate ERRs than this from a "readable" terminal is a dead one
+ * (the nwipe guard, TTY-5). */
+#define LOOP_MAX_EMPTY_READS 50
+
+static void loop_react(struct ui *ui, unsigned r)
+{
+	if (r & UI_QUIT) {
+		ui->quit = true;
+		ui->exit_code = 0;
+	}
+	if (r & UI_RELAYOUT)
+		ui_layout(ui);
+	if (r & UI_REPAINT)
+		ui->repaint = true;
+	if (r & (UI_REDRAW | UI_RELAYOUT | UI_REPAINT))
+		ui->dirty = true;
+}
+
+/* Returns the number of keys read; -1 when the terminal is gone. */
+static int loop_read_keys(struct ui *ui, int *empty_reads)
+{
+	int keys = 0;
+	for (;;) {
+		wint_t ch;
+		int rc = wget_wch(stdscr, &ch);
+		if (rc == ERR)
+			break;
+		keys++;
+		loop_react(ui, ui_key(ui, (int)ch, rc == KEY_CODE_YES));
+		if (ui->quit)
+			break;
+	}
+	if (keys) {
+		*empty_reads = 0;
+		return keys;
+	}
+	/* poll said readable but curses got nothing: EOF or EIO on a hung-up
+	 * tty looks exactly like this.  Confirm with a zero-timeout read. */
+	char probe;
+	ssize_t n = read(ui->o.in_fd, &probe, 0);
+	if (n < 0 && errno == EIO)
+		return -1;
+	return ++*empty_reads > LOOP_MAX_EMPTY_READS ? -1 : 0;
+}
+
+static void loop_signal(struct ui *ui, int fd)
+{
+	struct signalfd_siginfo si;
+	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGWINCH:
+			term_resize();
+			ui_layout(ui);
+			break;
+		case SIGTSTP:
+			if (ui->o.kiosk) /* no way out to a shell in kiosk mode */
+				break;
+			term_suspend();
+			ui_layout(ui);
+			ui->repaint = true;
+			break;
+		case SIGCONT: ui->repaint = true; break;
+		default: /* SIGTERM SIGINT SIGHUP SIGQUIT */
+			ui->quit = true;
+			ui->exit_code = 128 + (int)si.ssi_signo;
+			if (si.ssi_signo == SIGHUP)
+				ui->hung_up = true;
+			break;
+		}
+		ui->dirty = true;
+	}
+}
+
+/* How long poll may sleep: until the nearest highlight expires, else for
+ * ever (-1). */
+static int loop_timeout(struct ui *ui)
+{
+	double next = hl_prune(&ui->hl, ui_now());
+	if (next < 0)
+		return -1;
+	double ms = (next - ui_now()) * 1000.0;
+	return ms <= 0 ? 0 : (int)ceil(ms) + 1;
+}
+
+int ui_run(struct ui *ui)
+{
+	int empty_reads = 0;
+	bool had_highlight = false;
+	ui_start_loading(ui);
+	while (!ui->quit) {
+		if (ui->dirty)
+			ui_draw(ui);
+		int timeout = loop_timeout(ui);
+		/* An expired highlight must be drawn away once. */
+		if (had_highlight && timeout < 0)
+			ui_draw(ui);
+		had_highlight = timeout >= 0;
+		struct pollfd fds[3] = {
+			{.fd = ui->o.in_fd, .events = POLLIN},
+			{.fd = ui->sync ? sync_wake_fd(ui->sync) : -1, .events = POLLIN},
+			{.fd = ui->o.signal_fd, .events = POLLIN},
+		};
+		int n = poll(fds, 3, timeout);
+		if (n < 0 && errno != EINTR)
+			break;
+		if (n <= 0) {
+			ui->dirty = true; /* a highlight expired */
+			continue;
+		}
+		if (fds[2].revents & POLLIN)
+			loop_signal(ui, ui->o.signal_fd);
+		if (fds[1].revents & POLLIN)
+			ui_apply_replies(ui, sync_take(ui->sync));
+		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL) && !(fds[0].revents & POLLIN)) {
+			ui->hung_up = ui->quit = true;
+		} else if (fds[0].revents & POLLIN && loop_read_keys(ui, &empty_reads) < 0) {
+			ui->hung_up = ui->quit = true;
+		}
+		if (ui->hung_up && ui->exit_code == 0)
+			ui->exit_code = 128 + SIGHUP;
+	}
+	return ui->exit_code;
+}

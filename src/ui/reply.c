@@ -1,0 +1,156 @@
+/*
+ * reply.c — what the workers send back, applied to the store by the UI
+ * thread.  Values a refresh or a user's change moved are remembered for a
+ * short highlight; the list loads chain (fleets, then every driver).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chargetui/sanitize.h"
+#include "chargetui/store.h"
+#include "chargetui/sync.h"
+#include "chargetui/timefmt.h"
+#include "ui_priv.h"
+
+/* A record that changed under the user's eyes is highlighted; a record that
+ * merely arrived (first load) is not, or 100,000 drivers would flash. */
+static void reply_mark(struct ui *ui, const char *id, unsigned mask, const struct reply *r)
+{
+	mask &= ~(unsigned)STORE_NEW;
+	if (!mask || (r->origin != ORIGIN_REFRESH && r->kind != REPLY_DRIVER &&
+		      r->kind != REPLY_FLEET))
+		return;
+	hl_add(&ui->hl, id, mask, ui_now() + UI_HIGHLIGHT_S);
+}
+
+static void reply_put_fleet(struct ui *ui, struct fleet *f, const struct reply *r)
+{
+	char id[UI_ID_MAX] = "";
+	if (f->id.st == FIELD_SET)
+		snprintf(id, sizeof(id), "%s", f->id.v);
+	unsigned m = store_put_fleet(ui->store, f);
+	if (m)
+		ui->dirty = true;
+	reply_mark(ui, id, m, r);
+}
+
+static void reply_put_driver(struct ui *ui, struct driver *d, const struct reply *r)
+{
+	char id[UI_ID_MAX] = "";
+	if (d->id.st == FIELD_SET)
+		snprintf(id, sizeof(id), "%s", d->id.v);
+	unsigned m = store_put_driver(ui->store, d);
+	if (m)
+		ui->dirty = true;
+	reply_mark(ui, id, m, r);
+	if (ui->want_driver[0] && strcmp(id, ui->want_driver) == 0) {
+		ui->want_driver[0] = '\0';
+		cmd_show_driver(ui, id);
+	}
+}
+
+static void reply_start_drivers(struct ui *ui)
+{
+	struct job j = {.kind = JOB_DRIVERS_LIST};
+	ui->loading_drivers = true;
+	ui->drivers_job = ui_submit(ui, &j, NULL);
+}
+
+static void reply_error(struct ui *ui, const struct reply *r)
+{
+	if (r->err.kind == API_ERR_CANCELLED)
+		return;
+	char buf[512];
+	api_error_format(&r->err, buf, sizeof(buf));
+	/* Raw server words: kept raw here, sanitized by text_put when drawn. */
+	snprintf(ui->error, sizeof(ui->error), "%s", buf);
+	if (r->job_id == ui->want_driver_job)
+		ui->want_driver[0] = '\0';
+	ui->dirty = true;
+}
+
+static void reply_list_done(struct ui *ui, const struct reply *r)
+{
+	if (!r->done)
+		return;
+	if (r->job_id == ui->fleets_job) {
+		ui->loading_fleets = false;
+		ui->refreshed_ms = ts_now_ms();
+		if (ui->sync && !ui->drivers_job)
+			reply_start_drivers(ui);
+	} else if (r->job_id == ui->drivers_job) {
+		ui->loading_drivers = false;
+		ui->all_drivers_loaded = r->kind != REPLY_ERROR;
+		ui->refreshed_ms = ts_now_ms();
+	}
+	ui->dirty = true;
+}
+
+static void reply_apply(struct ui *ui, struct reply *r)
+{
+	switch (r->kind) {
+	case REPLY_FLEET_PAGE:
+		for (size_t i = 0; i < r->fpage.n; i++)
+			reply_put_fleet(ui, &r->fpage.items[i], r);
+		break;
+	case REPLY_DRIVER_PAGE:
+		for (size_t i = 0; i < r->dpage.n; i++)
+			reply_put_driver(ui, &r->dpage.items[i], r);
+		break;
+	case REPLY_FLEET: reply_put_fleet(ui, &r->fleet, r); break;
+	case REPLY_DRIVER: reply_put_driver(ui, &r->driver, r); break;
+	case REPLY_DELETED:
+		if (r->driver.id.st == FIELD_SET && store_remove_driver(ui->store, r->driver.id.v))
+			ui->dirty = true;
+		break;
+	case REPLY_ERROR: reply_error(ui, r); break;
+	case REPLY_REFRESH_STATUS:
+		ui->stale = !r->refresh_ok;
+		if (r->refresh_ok) {
+			if (r->refreshed_at_ms > 0)
+				ui->refreshed_ms = r->refreshed_at_ms;
+			ui->error[0] = '\0';
+		} else if (r->err.kind != API_OK) {
+			reply_error(ui, r);
+		}
+		ui->dirty = true;
+		break;
+	}
+	reply_list_done(ui, r);
+}
+
+static void reply_to_owner(struct ui *ui, const struct reply *r)
+{
+	for (size_t i = 0; i < sizeof(ui->owners) / sizeof(ui->owners[0]); i++) {
+		struct ui_owner *o = &ui->owners[i];
+		if (!o->owner || o->job != r->job_id)
+			continue;
+		struct pane *p = o->owner;
+		if (r->done)
+			o->owner = NULL;
+		if (p->ops->reply)
+			p->ops->reply(p, ui, r);
+		ui->dirty = true;
+	}
+}
+
+void ui_apply_replies(struct ui *ui, struct reply *list)
+{
+	for (struct reply *r = list; r; r = r->next) {
+		/* The owner sees the reply as it came (before the store took
+		 * its records), so a form can compare versions. */
+		reply_to_owner(ui, r);
+		reply_apply(ui, r);
+	}
+	reply_free(list);
+}
+
+void ui_start_loading(struct ui *ui)
+{
+	if (!ui->sync)
+		return;
+	struct job j = {.kind = JOB_FLEETS_LIST};
+	ui->loading_fleets = true;
+	ui->fleets_job = ui_submit(ui, &j, NULL);
+}

@@ -1,0 +1,111 @@
+/*
+ * status.c — the bottom line: mode badges (LIVE as text, so it survives
+ * NO_COLOR), the redacted key, the last refresh as a clock time (an idle
+ * screen stays still: nothing here ticks), stale, counts, then the message,
+ * the last API error or the key hints.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "chargetui/store.h"
+#include "ui_priv.h"
+
+struct status_pen {
+	WINDOW *w;
+	int x, width;
+};
+
+static void st_put(struct status_pen *s, const char *text, enum theme_elem e)
+{
+	int room = s->width - s->x;
+	if (room <= 0 || !text || !*text)
+		return;
+	s->x += text_put(s->w, 0, s->x, room, text, 0, theme_attr(e));
+}
+
+static void st_gap(struct status_pen *s)
+{
+	st_put(s, " ", TE_STATUS);
+}
+
+static void st_badges(struct ui *ui, struct status_pen *s)
+{
+	if (ui->o.live)
+		st_put(s, " LIVE ", TE_BADGE_LIVE);
+	else
+		st_put(s, " TEST ", TE_BADGE_TEST);
+	if (ui->o.kiosk) {
+		st_gap(s);
+		st_put(s, " KIOSK ", TE_BADGE_READONLY);
+	} else if (ui->o.read_only) {
+		st_gap(s);
+		st_put(s, " READ-ONLY ", TE_BADGE_READONLY);
+	}
+	st_gap(s);
+	if (ui->o.account && *ui->o.account) {
+		st_put(s, ui->o.account, TE_STATUS);
+		st_gap(s);
+	}
+	/* SEC-3: only the redacted form ever reaches the screen. */
+	if (ui->o.key_redacted && !ui->o.kiosk) {
+		st_put(s, ui->o.key_redacted, TE_STATUS);
+		st_gap(s);
+	}
+}
+
+static void st_refresh(struct ui *ui, struct status_pen *s)
+{
+	char buf[64];
+	if (ui->refreshed_ms > 0) {
+		time_t t = (time_t)(ui->refreshed_ms / 1000);
+		struct tm tm;
+		char hms[16] = "--:--:--";
+		if (localtime_r(&t, &tm))
+			strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
+		snprintf(buf, sizeof(buf), "%s %s", text_glyph("⟳", "@"), hms);
+	} else {
+		snprintf(buf, sizeof(buf), "%s --:--:--", text_glyph("⟳", "@"));
+	}
+	st_put(s, buf, TE_STATUS);
+	st_gap(s);
+	if (ui->stale) {
+		st_put(s, " stale ", TE_STALE);
+		st_gap(s);
+	}
+}
+
+static void st_counts(struct ui *ui, struct status_pen *s)
+{
+	char buf[96];
+	snprintf(buf, sizeof(buf), "%zu fleets %s %zu drivers%s", store_fleet_count(ui->store),
+		 text_glyph("·", "-"), store_driver_count(ui->store),
+		 ui->loading_fleets || ui->loading_drivers ? text_glyph(" loading…", " loading...")
+							   : "");
+	st_put(s, buf, TE_STATUS);
+	st_put(s, "  ", TE_STATUS);
+}
+
+void status_draw(struct ui *ui)
+{
+	WINDOW *w = ui->status;
+	if (!w)
+		return;
+	int width = getmaxx(w);
+	leaveok(w, TRUE);
+	wbkgdset(w, (chtype)theme_attr(TE_STATUS) | ' ');
+	werase(w);
+	struct status_pen s = {w, 0, width};
+	st_badges(ui, &s);
+	st_refresh(ui, &s);
+	st_counts(ui, &s);
+	if (ui->message[0])
+		st_put(&s, ui->message, ui->message_error ? TE_ERROR : TE_MESSAGE);
+	else if (ui->error[0])
+		st_put(&s, ui->error, TE_ERROR);
+	else if (ui->o.kiosk)
+		st_put(&s, "kiosk: read-only view", TE_STATUS);
+	else
+		st_put(&s, "? help  / filter  : command  Tab pane  q quit", TE_STATUS);
+	wnoutrefresh(w);
+}

@@ -1,0 +1,212 @@
+/*
+ * term.c — the terminal around curses: TERM checks before curses starts,
+ * signals taken through a signalfd, Ctrl-Z, the crash handler and a clean
+ * exit even when the terminal is gone.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <termios.h>
+#include <unistd.h>
+#include <curses.h>
+#include <term.h>
+
+#include "chargetui/term.h"
+
+static SCREEN *term_screen;
+static FILE *term_in;       /* /dev/tty when stdin is not a terminal */
+static int term_out_fd = 1; /* where curses writes */
+static struct termios term_saved;
+static bool term_have_saved;
+static char term_reset[256]; /* rmcup cnorm sgr0, from terminfo at start */
+static size_t term_reset_len;
+
+void term_harden_process(void)
+{
+	/* SEC-6: no core file and no ptrace by other users' tools; the cost
+	 * is that attaching a debugger needs root (documented). */
+	struct rlimit rl = {0, 0};
+	setrlimit(RLIMIT_CORE, &rl);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+bool term_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+	return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+}
+
+int term_check(char *err, size_t n)
+{
+	const char *t = getenv("TERM");
+	int rc = 0;
+	if (!t || !*t) {
+		snprintf(err, n, "TERM is not set; run chargetui from a terminal");
+		return -1;
+	}
+	if (setupterm(NULL, isatty(1) ? 1 : 2, &rc) != OK) {
+		snprintf(err, n, "unknown terminal type (TERM=%.40s): no terminfo entry", t);
+		return -1;
+	}
+	/* A terminal that cannot place the cursor (dumb) cannot show panes. */
+	const char *cup = tigetstr("cup");
+	bool ok = cup && cup != (char *)-1;
+	del_curterm(cur_term);
+	if (!ok) {
+		snprintf(err, n, "TERM=%.40s cannot address the cursor; a full terminal is needed", t);
+		return -1;
+	}
+	return 0;
+}
+
+int term_signals_block(void)
+{
+	sigset_t set;
+	signal(SIGPIPE, SIG_IGN); /* NET-5: a dead socket is an error, not a death */
+	sigemptyset(&set);
+	int sigs[] = {SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, SIGCONT};
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&set, sigs[i]);
+	if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0)
+		return -1;
+	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+static void term_add_reset(const char *cap)
+{
+	const char *s = tigetstr(cap);
+	if (!s || s == (char *)-1)
+		return;
+	size_t len = strlen(s);
+	if (term_reset_len + len < sizeof(term_reset)) {
+		memcpy(term_reset + term_reset_len, s, len);
+		term_reset_len += len;
+	}
+}
+
+void term_emergency_restore(void)
+{
+	if (term_have_saved)
+		tcsetattr(term_out_fd, TCSANOW, &term_saved);
+	if (term_reset_len) {
+		ssize_t w = write(term_out_fd, term_reset, term_reset_len);
+		(void)w;
+	}
+}
+
+/* TTY-6: only async-signal-safe calls, then die of the same signal. */
+static void term_crash(int sig)
+{
+	term_emergency_restore();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void term_install_crash_handler(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = term_crash;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESETHAND;
+	int sigs[] = {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL};
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+static void term_modes(bool kiosk)
+{
+	if (kiosk)
+		raw(); /* ^C ^Z ^\ become plain keys nobody binds */
+	else
+		cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+	set_escdelay(25);
+	if (has_colors())
+		start_color();
+}
+
+int term_start(bool kiosk, char *err, size_t n)
+{
+	FILE *in = stdin;
+	if (!isatty(0)) { /* the key came on stdin; keys come from the tty */
+		term_in = fopen("/dev/tty", "re");
+		if (!term_in) {
+			snprintf(err, n, "no terminal to read keys from (/dev/tty: %s)",
+				 strerror(errno));
+			return -1;
+		}
+		in = term_in;
+	}
+	term_out_fd = 1;
+	term_have_saved = tcgetattr(term_out_fd, &term_saved) == 0;
+	term_screen = newterm(NULL, stdout, in);
+	if (!term_screen) {
+		snprintf(err, n, "cannot start curses on this terminal (TERM=%.40s)",
+			 getenv("TERM") ? getenv("TERM") : "");
+		if (term_in)
+			fclose(term_in);
+		term_in = NULL;
+		return -1;
+	}
+	set_term(term_screen);
+	term_add_reset("rmcup");
+	term_add_reset("cnorm");
+	term_add_reset("sgr0");
+	term_install_crash_handler();
+	term_modes(kiosk);
+	/* Paint the empty screen once, so a later wgetch has nothing of
+	 * stdscr's to refresh over the panes. */
+	refresh();
+	return fileno(in);
+}
+
+void term_suspend(void)
+{
+	def_prog_mode();
+	endwin();
+	/* SIGTSTP is blocked (we read it from the signalfd), so stop the way
+	 * the default action would; SIGSTOP cannot be blocked. */
+	kill(getpid(), SIGSTOP);
+	reset_prog_mode();
+	refresh();
+}
+
+void term_resize(void)
+{
+	struct winsize ws;
+	if (ioctl(term_out_fd, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+}
+
+void term_stop(bool hung_up)
+{
+	if (!term_screen)
+		return;
+	int fl = fcntl(term_out_fd, F_GETFL);
+	/* TTY-5: a dead terminal must not hold the exit in a blocking write.
+	 * The flag is shared with the shell's descriptor, so it is put back. */
+	if (fl >= 0)
+		fcntl(term_out_fd, F_SETFL, fl | O_NONBLOCK);
+	curs_set(1);
+	endwin();
+	if (fl >= 0 && !hung_up)
+		fcntl(term_out_fd, F_SETFL, fl);
+	delscreen(term_screen);
+	term_screen = NULL;
+	if (term_in)
+		fclose(term_in);
+	term_in = NULL;
+}

@@ -1,0 +1,421 @@
+/*
+ * ui.c — the console's state: panes, layout, focus, key dispatch and the one
+ * place that draws.  The loop around it is loop.c; replies are reply.c.
+ *
+ * Layout (design.md): fleets list over the fleet's details on the left,
+ * drivers list over the driver's details on the right, a status line at the
+ * bottom.  `z` zooms the focused pane to the whole area.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chargetui/sync.h"
+#include "ui_priv.h"
+
+static int ui_create_panes(struct ui *ui)
+{
+	ui->panes[UI_P_FLEETS] = list_pane_new(ui, &fleets_list_def);
+	ui->panes[UI_P_DRIVERS] = list_pane_new(ui, &drivers_list_def);
+	ui->panes[UI_P_FLEET_DETAIL] = detail_pane_new(false);
+	ui->panes[UI_P_DRIVER_DETAIL] = detail_pane_new(true);
+	for (int i = 0; i < UI_NPANES; i++)
+		if (!ui->panes[i])
+			return -1;
+	return 0;
+}
+
+void ui_set_theme(struct ui *ui, const char *name)
+{
+	char err[512];
+	struct theme t, resolved;
+	int r = theme_load(name, &t, err, sizeof(err));
+	if (r < 0) {
+		ui_message(ui, true, "%s", err);
+		return;
+	}
+	if (r > 0) /* bad lines: the good ones still apply */
+		ui_message(ui, true, "%s", err);
+	snprintf(ui->theme_name, sizeof(ui->theme_name), "%s", name);
+	bool mono = ui->o.no_color || !has_colors() || strcmp(name, "mono") == 0;
+	bool default_ok = !mono && use_default_colors() == OK;
+	theme_resolve(&t, mono ? 0 : COLORS, default_ok, mono, &resolved);
+	ui->theme = resolved;
+	ui->mono = mono;
+	theme_apply(&resolved, mono);
+	ui->repaint = ui->dirty = true;
+}
+
+struct ui *ui_new(const struct ui_options *o, char *err, size_t n)
+{
+	struct ui *ui = calloc(1, sizeof(*ui));
+	if (!ui) {
+		snprintf(err, n, "out of memory");
+		return NULL;
+	}
+	ui->o = *o;
+	ui->store = o->store;
+	ui->sync = o->sync;
+	hl_init(&ui->hl);
+	ui_actions_init();
+	ui_set_theme(ui, o->theme ? o->theme : "default");
+	if (!ui->theme_name[0]) /* not found: say so, and use the default */
+		ui_set_theme(ui, "default");
+	if (ui_create_panes(ui) != 0 || !(ui->status = newwin(1, 1, 0, 0))) {
+		snprintf(err, n, "out of memory creating the panes");
+		ui_free(ui);
+		return NULL;
+	}
+	ui_focus(ui, UI_P_FLEETS);
+	ui_layout(ui);
+	ui->dirty = true;
+	return ui;
+}
+
+void ui_free(struct ui *ui)
+{
+	if (!ui)
+		return;
+	for (int i = 0; i < ui->ndialogs; i++)
+		pane_free(ui->dialogs[i]);
+	for (int i = 0; i < UI_NPANES; i++)
+		pane_free(ui->panes[i]);
+	if (ui->status)
+		delwin(ui->status);
+	hl_free(&ui->hl);
+	free(ui);
+}
+
+void ui_layout(struct ui *ui)
+{
+	getmaxyx(stdscr, ui->rows, ui->cols);
+	ui->too_small = ui->rows < UI_MIN_ROWS || ui->cols < UI_MIN_COLS;
+	if (ui->status) {
+		wresize(ui->status, 1, ui->cols > 0 ? ui->cols : 1);
+		mvwin(ui->status, ui->rows > 0 ? ui->rows - 1 : 0, 0);
+	}
+	int area = ui->rows - 1;
+	int lw = ui->cols * 2 / 5;
+	int listh = area * 11 / 20;
+	int geo[UI_NPANES][4] = {
+		[UI_P_FLEETS] = {0, 0, listh, lw},
+		[UI_P_DRIVERS] = {0, lw, listh, ui->cols - lw},
+		[UI_P_FLEET_DETAIL] = {listh, 0, area - listh, lw},
+		[UI_P_DRIVER_DETAIL] = {listh, lw, area - listh, ui->cols - lw},
+	};
+	for (int i = 0; i < UI_NPANES; i++) {
+		struct pane *p = ui->panes[i];
+		int *g = geo[i];
+		if (ui->too_small || (ui->zoom && i != ui->focus))
+			p->ops->resize(p, ui, 0, 0, 0, 0);
+		else if (ui->zoom)
+			p->ops->resize(p, ui, 0, 0, area, ui->cols);
+		else
+			p->ops->resize(p, ui, g[0], g[1], g[2], g[3]);
+	}
+	for (int i = 0; i < ui->ndialogs; i++)
+		ui->dialogs[i]->ops->resize(ui->dialogs[i], ui, 0, 0, area, ui->cols);
+	ui->dirty = true;
+}
+
+void ui_focus(struct ui *ui, int pane)
+{
+	if (pane < 0 || pane >= UI_NPANES)
+		return;
+	ui->focus = pane;
+	for (int i = 0; i < UI_NPANES; i++)
+		ui->panes[i]->focused = i == pane;
+	if (ui->zoom)
+		ui_layout(ui);
+	ui->dirty = true;
+}
+
+struct ui_selection ui_selection(struct ui *ui)
+{
+	struct ui_selection s = {0};
+	s.fleet = list_selected(ui->panes[UI_P_FLEETS]);
+	s.driver = list_selected(ui->panes[UI_P_DRIVERS]);
+	s.driver_focus = ui->focus == UI_P_DRIVERS || ui->focus == UI_P_DRIVER_DETAIL;
+	s.scope_fleet_id = ui->scope_fleet[0] ? ui->scope_fleet : NULL;
+	/* With a fleet open, its detail follows the fleet being shown. */
+	if (s.scope_fleet_id && ui->focus != UI_P_FLEETS) {
+		const struct fleet *f = store_fleet(ui->store, s.scope_fleet_id);
+		if (f)
+			s.fleet = f;
+	}
+	return s;
+}
+
+struct store *ui_store(struct ui *ui)
+{
+	return ui->store;
+}
+
+struct sync *ui_sync(struct ui *ui)
+{
+	return ui->sync;
+}
+
+bool ui_read_only(const struct ui *ui)
+{
+	return ui->o.read_only || ui->o.kiosk;
+}
+
+bool ui_hung_up(const struct ui *ui)
+{
+	return ui->hung_up;
+}
+
+void ui_message(struct ui *ui, bool error, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ui->message, sizeof(ui->message), fmt, ap);
+	va_end(ap);
+	/* One line: a multi-line theme complaint shows its first line. */
+	ui->message[strcspn(ui->message, "\n")] = '\0';
+	ui->message_error = error;
+	ui->dirty = true;
+}
+
+void ui_dialog_push(struct ui *ui, struct pane *dialog)
+{
+	if (!dialog)
+		return;
+	if (ui->ndialogs >= (int)(sizeof(ui->dialogs) / sizeof(ui->dialogs[0]))) {
+		pane_free(dialog);
+		return;
+	}
+	ui->dialogs[ui->ndialogs++] = dialog;
+	dialog->focused = true;
+	dialog->ops->resize(dialog, ui, 0, 0, ui->rows - 1, ui->cols);
+	ui->dirty = true;
+}
+
+static void ui_dialog_pop(struct ui *ui)
+{
+	if (!ui->ndialogs)
+		return;
+	struct pane *d = ui->dialogs[--ui->ndialogs];
+	for (size_t i = 0; i < sizeof(ui->owners) / sizeof(ui->owners[0]); i++)
+		if (ui->owners[i].owner == d)
+			ui->owners[i].owner = NULL;
+	pane_free(d);
+	ui->dirty = true;
+	/* The panes under it must be redrawn where it was. */
+	for (int i = 0; i < UI_NPANES; i++)
+		if (ui->panes[i]->win)
+			touchwin(ui->panes[i]->win);
+}
+
+uint64_t ui_submit(struct ui *ui, struct job *job, struct pane *owner)
+{
+	if (!ui->sync) {
+		job_clear(job);
+		return 0;
+	}
+	uint64_t id = sync_submit(ui->sync, job);
+	if (owner) {
+		for (size_t i = 0; i < sizeof(ui->owners) / sizeof(ui->owners[0]); i++) {
+			if (!ui->owners[i].owner) {
+				ui->owners[i].job = id;
+				ui->owners[i].owner = owner;
+				break;
+			}
+		}
+	}
+	return id;
+}
+
+/* Enter on a fleet (or :fleet): the drivers list shows its members.  Until
+ * every driver has loaded, the fleet's own drivers are asked for first so
+ * its list is complete at once. */
+unsigned ui_open_fleet(struct ui *ui, const char *fleet_id, bool focus_drivers)
+{
+	snprintf(ui->scope_fleet, sizeof(ui->scope_fleet), "%s", fleet_id);
+	store_view_set_fleet(list_state(ui->panes[UI_P_DRIVERS])->view, fleet_id);
+	if (!ui->all_drivers_loaded && ui->sync) {
+		struct job j = {.kind = JOB_DRIVERS_LIST};
+		j.fleet_id = strdup(fleet_id);
+		if (j.fleet_id)
+			ui_submit(ui, &j, NULL);
+	}
+	if (focus_drivers)
+		ui_focus(ui, UI_P_DRIVERS);
+	return UI_HANDLED | UI_REDRAW;
+}
+
+static void ui_draw_too_small(struct ui *ui)
+{
+	werase(stdscr);
+	const char *msg = "terminal too small (60x15 needed)";
+	int len = (int)strlen(msg);
+	int y = ui->rows / 2, x = ui->cols > len ? (ui->cols - len) / 2 : 0;
+	wattrset(stdscr, (attr_t)theme_attr(TE_ERROR));
+	mvwaddnstr(stdscr, y, x, msg, ui->cols);
+	wnoutrefresh(stdscr);
+}
+
+static void ui_publish_visible(struct ui *ui)
+{
+	if (!ui->sync)
+		return;
+	const char *f[128], *d[128];
+	size_t nf = list_visible_ids(ui->panes[UI_P_FLEETS], f, 128);
+	size_t nd = list_visible_ids(ui->panes[UI_P_DRIVERS], d, 128);
+	/* The refresh thread only needs to hear when the set changes. */
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < nf + nd; i++)
+		for (const char *c = i < nf ? f[i] : d[i - nf]; *c; c++)
+			h = (h ^ (unsigned char)*c) * 1099511628211ull;
+	h ^= nf * 31 + nd;
+	if (h == ui->visible_hash)
+		return;
+	ui->visible_hash = h;
+	sync_set_visible(ui->sync, f, nf, d, nd);
+}
+
+void ui_draw(struct ui *ui)
+{
+	if (ui->repaint) {
+		clearok(curscr, TRUE);
+		ui->repaint = false;
+	}
+	if (ui->too_small) {
+		ui_draw_too_small(ui);
+	} else {
+		for (int i = 0; i < UI_NPANES; i++) {
+			struct pane *p = ui->panes[i];
+			if (!p->hidden && p->win)
+				p->ops->draw(p, ui);
+		}
+		for (int i = 0; i < ui->ndialogs; i++) {
+			struct pane *p = ui->dialogs[i];
+			if (!p->hidden && p->win) {
+				touchwin(p->win);
+				p->ops->draw(p, ui);
+			}
+		}
+	}
+	status_draw(ui);
+	if (ui->prompt.mode)
+		prompt_draw(ui);
+	doupdate();
+	ui_publish_visible(ui);
+	ui->dirty = false;
+}
+
+static unsigned ui_pane_move(struct ui *ui, int action)
+{
+	static const int next[UI_NPANES] = {UI_P_DRIVERS, UI_P_DRIVER_DETAIL, UI_P_FLEETS,
+					    UI_P_FLEET_DETAIL};
+	static const int prev[UI_NPANES] = {UI_P_FLEET_DETAIL, UI_P_FLEETS, UI_P_DRIVER_DETAIL,
+					    UI_P_DRIVERS};
+	static const int left[UI_NPANES] = {UI_P_FLEETS, UI_P_FLEETS, UI_P_FLEET_DETAIL,
+					    UI_P_FLEET_DETAIL};
+	static const int right[UI_NPANES] = {UI_P_DRIVERS, UI_P_DRIVERS, UI_P_DRIVER_DETAIL,
+					     UI_P_DRIVER_DETAIL};
+	const int *to = action == ACT_NEXT_PANE ? next
+			: action == ACT_PREV_PANE ? prev
+			: action == ACT_PANE_LEFT ? left
+						  : right;
+	ui_focus(ui, to[ui->focus]);
+	return UI_HANDLED | UI_REDRAW;
+}
+
+static void ui_all_drivers(struct ui *ui)
+{
+	ui->scope_fleet[0] = '\0';
+	store_view_set_fleet(list_state(ui->panes[UI_P_DRIVERS])->view, NULL);
+	ui->dirty = true;
+}
+
+static unsigned ui_escape(struct ui *ui)
+{
+	if (ui->scope_fleet[0]) {
+		ui_all_drivers(ui);
+		return UI_HANDLED | UI_REDRAW;
+	}
+	if (ui->zoom) {
+		ui->zoom = false;
+		ui_layout(ui);
+		return UI_HANDLED | UI_REDRAW;
+	}
+	return UI_HANDLED;
+}
+
+/* The console's own answer to an action no pane took. */
+unsigned ui_run_action(struct ui *ui, int action)
+{
+	const char *why = NULL;
+	const struct action *a = action_get(action);
+	if (!a)
+		return UI_IGNORED;
+	if (!action_allowed(action, ui->o.read_only, ui->o.kiosk, &why)) {
+		ui_message(ui, true, "%s: not allowed (%s)", a->name, why);
+		return UI_HANDLED | UI_REDRAW;
+	}
+	if (a->run)
+		return a->run(ui, action);
+	switch (action) {
+	case ACT_QUIT: return UI_QUIT;
+	case ACT_HELP: ui_dialog_push(ui, help_dialog_new(ui)); return UI_HANDLED | UI_REDRAW;
+	case ACT_COMMAND: return prompt_open(ui, ':');
+	case ACT_FILTER: return prompt_open(ui, '/');
+	case ACT_REFRESH:
+		if (ui->sync)
+			sync_refresh_now(ui->sync);
+		ui_message(ui, false, "refreshing%s", text_glyph("…", "..."));
+		return UI_HANDLED | UI_REDRAW;
+	case ACT_REDRAW: return UI_HANDLED | UI_REPAINT;
+	case ACT_NEXT_PANE: case ACT_PREV_PANE: case ACT_PANE_LEFT: case ACT_PANE_RIGHT:
+		return ui_pane_move(ui, action);
+	case ACT_ALL_DRIVERS: ui_all_drivers(ui); return UI_HANDLED | UI_REDRAW;
+	case ACT_ZOOM:
+		ui->zoom = !ui->zoom;
+		ui_layout(ui);
+		return UI_HANDLED | UI_REDRAW;
+	case ACT_ESCAPE: return ui_escape(ui);
+	default:
+		if (a->writes)
+			ui_message(ui, true, "%s: not available in this build", a->name);
+		return UI_HANDLED | UI_REDRAW;
+	}
+}
+
+/* One key: the top dialog, the prompt, then the focused pane, then the
+ * action's own handler.  Read-only refuses a writing action before any of
+ * them sees it (CHECK_READONLY). */
+unsigned ui_key(struct ui *ui, int code, bool is_code)
+{
+	struct key_event ev = {.code = code, .is_code = is_code};
+	ev.action = keymap_lookup(&ev);
+	unsigned r;
+	ui->message[0] = '\0';
+	if (is_code && code == KEY_RESIZE)
+		return UI_RELAYOUT | UI_REDRAW;
+	if (ui->ndialogs) {
+		struct pane *d = ui->dialogs[ui->ndialogs - 1];
+		r = d->ops->key(d, ui, &ev);
+		if (r & UI_CLOSE)
+			ui_dialog_pop(ui);
+		return r | UI_REDRAW;
+	}
+	if (ui->prompt.mode)
+		return prompt_key(ui, &ev) | UI_REDRAW;
+	if (ev.action == ACT_NONE)
+		return UI_IGNORED;
+	const char *why = NULL;
+	if (!action_allowed(ev.action, ui->o.read_only, ui->o.kiosk, &why)) {
+		ui_message(ui, true, "%s: not allowed (%s)", action_get(ev.action)->name, why);
+		return UI_HANDLED | UI_REDRAW;
+	}
+	if (ui->too_small && ev.action != ACT_QUIT)
+		return UI_IGNORED;
+	struct pane *p = ui->panes[ui->focus];
+	r = p->ops->key(p, ui, &ev);
+	if (r & UI_HANDLED)
+		return r;
+	return ui_run_action(ui, ev.action);
+}
