@@ -45,12 +45,15 @@ CONSOLE="$BUILD_DIR/chargetui"
 status=0
 
 # shot NAME [ct_shot actions...] -- [console args...]
+# Every shot first waits until the fleets pane is up and nothing is
+# "loading…" any more, so the picture holds data.
 shot() {
 	name=$1
 	shift
 	if "$SHOT" --out "$OUT/$name.png" --text "$BUILD_DIR/$name.txt" \
 		--env "HOME=$HOME_DIR" --env "XDG_CONFIG_HOME=$HOME_DIR/config" \
-		--env "XDG_STATE_HOME=$HOME_DIR/state" "$@"; then
+		--env "XDG_STATE_HOME=$HOME_DIR/state" \
+		--wait "Fleets (" --gone "loading" "$@"; then
 		echo "screenshots: $OUT/$name.png"
 	else
 		echo "screenshots: $name.png FAILED (screen text in $BUILD_DIR/$name.txt)" >&2
@@ -58,15 +61,11 @@ shot() {
 	fi
 }
 
-# The demo account's fleets appear once the first page is in; "drv" is the
-# fleet row's driver-count column (design.md).
-READY=drv
-
-shot fleets --wait "$READY" -- "$CONSOLE" --demo
-shot driver-detail --wait "$READY" --keys '<Tab>' --keys 'jj' --keys '<Enter>' -- "$CONSOLE" --demo
-shot help --wait "$READY" --keys '?' -- "$CONSOLE" --demo
-shot theme-light --wait "$READY" -- "$CONSOLE" --demo --theme light
-shot theme-mono --wait "$READY" -- "$CONSOLE" --demo --theme mono
-shot form --wait "$READY" --keys '<Tab>' --keys 'j' --keys 'e' -- "$CONSOLE" --demo
+shot fleets -- "$CONSOLE" --demo
+shot driver-detail --keys '<Tab>' --keys 'jj' --keys '<Enter>' -- "$CONSOLE" --demo
+shot help --keys '?' -- "$CONSOLE" --demo
+shot theme-light -- "$CONSOLE" --demo --theme light
+shot theme-mono -- "$CONSOLE" --demo --theme mono
+shot form --keys '<Tab>' --keys 'j' --keys 'e' -- "$CONSOLE" --demo
 
 exit $status

@@ -4,7 +4,7 @@
  * the emulator's cells with their colours and attributes to a PNG.
  *
  *   ct_shot --out F.png [--rows N] [--cols N] [--env K=V]... [--text F.txt]
- *           [--wait TEXT | --keys SPEC | --sleep MS]... -- PROGRAM ARGS...
+ *           [--wait TEXT | --gone TEXT | --keys SPEC | --sleep MS]... -- PROGRAM ARGS...
  *
  * Actions run in the order given.  After every --keys the tool waits until
  * the program has been quiet for 400 ms.  SPEC takes C escapes (\t \r \e
@@ -41,7 +41,7 @@ struct canvas {
 	FT_Face mono, bold, fallback;
 };
 
-enum act_kind { ACT_WAIT, ACT_KEYS, ACT_SLEEP };
+enum act_kind { ACT_WAIT, ACT_GONE, ACT_KEYS, ACT_SLEEP };
 struct act {
 	enum act_kind kind;
 	const char *arg;
@@ -252,6 +252,9 @@ static int play(struct term *t, const struct act *acts, int n)
 		if (acts[i].kind == ACT_WAIT && !term_wait_for(t, acts[i].arg, 15000)) {
 			fprintf(stderr, "ct_shot: timed out waiting for \"%s\"\n", acts[i].arg);
 			rc = 1;
+		} else if (acts[i].kind == ACT_GONE && !term_wait_gone(t, acts[i].arg, 30000)) {
+			fprintf(stderr, "ct_shot: \"%s\" still on screen\n", acts[i].arg);
+			rc = 1;
 		} else if (acts[i].kind == ACT_KEYS) {
 			send_spec(t, acts[i].arg);
 		} else if (acts[i].kind == ACT_SLEEP) {
@@ -267,7 +270,8 @@ static int play(struct term *t, const struct act *acts, int n)
 static void usage(void)
 {
 	fputs("usage: ct_shot --out F.png [--rows N] [--cols N] [--env K=V]... [--text F.txt]\n"
-	      "               [--wait TEXT | --keys SPEC | --sleep MS]... -- PROGRAM ARGS...\n",
+	      "               [--wait TEXT | --gone TEXT | --keys SPEC | --sleep MS]...\n"
+	      "               -- PROGRAM ARGS...\n",
 	      stderr);
 	exit(2);
 }
@@ -287,6 +291,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(o, "--cols")) cols = atoi(v);
 		else if (!strcmp(o, "--env")) env[nenv++] = v;
 		else if (!strcmp(o, "--wait")) acts[nact++] = (struct act){ ACT_WAIT, v };
+		else if (!strcmp(o, "--gone")) acts[nact++] = (struct act){ ACT_GONE, v };
 		else if (!strcmp(o, "--keys")) acts[nact++] = (struct act){ ACT_KEYS, v };
 		else if (!strcmp(o, "--sleep")) acts[nact++] = (struct act){ ACT_SLEEP, v };
 		else usage();

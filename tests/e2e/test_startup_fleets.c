@@ -110,6 +110,26 @@ START_TEST(demo_starts_without_a_key)
 }
 END_TEST
 
+START_TEST(startup_under_tmux_terminfo_is_clean)
+{
+	/* SAN-2 holds with TERM=tmux-256color too: what a user inside tmux
+	 * gets.  libvterm reads tmux's sequences as the xterm family does. */
+	struct e2e_opts o = { .term = "tmux-256color" };
+	struct e2e *e = e2e_start("startup_tmux_term", &o);
+	cJSON *fleets = mockctl_get_all(e->mc, "/fleets?limit=100");
+	ck_assert_ptr_nonnull(fleets);
+	char pre[128];
+	expect_prefix(jstr(cJSON_GetArrayItem(fleets, 0), "name"), 12, pre, sizeof pre);
+	e2e_wait_str(e, pre, 10000);
+	check_fleet_row(e, cJSON_GetArrayItem(fleets, 0));
+	term_send_key(e->t, TK_TAB);
+	term_send_keys(e->t, "j");
+	ck_assert(term_wait_idle(e->t, 300, 5000));
+	cJSON_Delete(fleets);
+	e2e_finish(e);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("startup_fleets");
@@ -117,6 +137,7 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, startup_shows_seeded_fleets_and_totals);
 	tcase_add_test(tc, demo_starts_without_a_key);
+	tcase_add_test(tc, startup_under_tmux_terminfo_is_clean);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -48,7 +48,9 @@ static void spawn_console(struct e2e *e, const char *bin_dir, const struct e2e_o
 	struct term_opts to = {
 		.rows = o && o->rows ? o->rows : 40,
 		.cols = o && o->cols ? o->cols : 120,
-		.term = o ? o->term : NULL,
+		/* CT_E2E_TERM=tmux-256color reruns the suite under tmux's terminfo
+		 * (SAN-2 must hold for both). */
+		.term = o && o->term ? o->term : getenv("CT_E2E_TERM"),
 		.env = env,
 	};
 	e->t = term_spawn(argv, &to);

@@ -24,7 +24,7 @@ struct e2e_opts {
 	const char *const *args;         /* extra argv after the binary, NULL-terminated */
 	const char *const *env;          /* extra environment, NULL-terminated */
 	int rows, cols;                  /* 0: 40 x 120 */
-	const char *term;                /* NULL: xterm-256color */
+	const char *term;                /* NULL: $CT_E2E_TERM, else xterm-256color */
 };
 
 struct e2e {
