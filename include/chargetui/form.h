@@ -184,4 +184,43 @@ ssize_t form_split_list(const char *text, char ***out);
 /* Join items with ", " (malloc'd, NULL on ENOMEM). */
 char *form_join_list(char *const *items, size_t n);
 
+/* ---- drawing (form_view.c; UI thread, curses) */
+
+#include <curses.h>
+
+/* Draw f into the whole of win: a box with the title, the banner, one row
+ * per field (label, sanitized value, the error under it, and in a conflict
+ * the server's value under that), a footer of keys, and the open question
+ * if any.  Scrolls to keep the focused field in view (f->scroll).  Leaves
+ * win's cursor at the edit position and returns true when a text field is
+ * being edited (the caller shows the cursor), false otherwise.  Calls
+ * wnoutrefresh(win). */
+bool form_draw(WINDOW *win, struct form *f);
+
+/* ---- picker (picker.c): a searchable list, for fleets and long choices */
+
+struct fleet;
+struct picker;
+
+/* A picker over (label, key) pairs, both copied; label is what the user
+ * reads and filters on (raw; sanitized when drawn), key what picking
+ * returns.  current (may be NULL) is selected first.  NULL on ENOMEM. */
+struct picker *picker_new(const char *title, const char *const *labels,
+			  const char *const *keys, size_t n, const char *current);
+/* Fleets as "name  flt_…" rows, key = id.  Fleets with no id are skipped. */
+struct picker *picker_from_fleets(const char *title, const struct fleet *const *fleets,
+				  size_t n, const char *current);
+void picker_free(struct picker *p);
+
+enum picker_reaction { PICKER_NONE = 0, PICKER_REDRAW, PICKER_PICKED, PICKER_CANCEL };
+/* Typing filters (case-insensitive substring of label or key, every word
+ * must match); Up/Down/PgUp/PgDn/Home/End move; Enter picks; Esc cancels;
+ * Backspace, Ctrl-U and Ctrl-W edit the filter. */
+enum picker_reaction picker_key(struct picker *p, bool keycode, wint_t ch);
+/* The key of the selected row, or NULL when the filter matches nothing. */
+const char *picker_selected(const struct picker *p);
+size_t picker_count(const struct picker *p); /* rows matching the filter */
+const char *picker_filter(const struct picker *p);
+void picker_draw(WINDOW *win, struct picker *p);
+
 #endif
