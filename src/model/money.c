@@ -23,8 +23,9 @@ static const char *const money_exp0[] = {"bif", "clp", "djf", "gnf", "isk", "jpy
 static const char *const money_exp3[] = {"bhd", "iqd", "jod", "kwd", "lyd", "omr", "tnd", NULL};
 static const char *const money_exp4[] = {"clf", "uyw", NULL};
 
-/* Other ISO 4217 codes we show as a prefix ("CHF 12.50"); a well-formed code
- * not listed here is shown as a suffix ("18.75 XYZ"), as the header says. */
+/* Other ISO 4217 codes we show as a prefix ("CHF 12.50"), as are the codes in
+ * the exponent lists above; a well-formed code not listed anywhere is shown as
+ * a suffix ("18.75 XYZ"), as the header says. */
 static const char *const money_known[] = {
 	"aed", "ars", "aud", "bgn", "brl", "cad", "chf", "cny", "czk", "dkk", "egp", "hkd", "huf",
 	"idr", "ils", "inr", "mad", "mxn", "myr", "nok", "nzd", "php", "pln", "ron", "rub", "sar",
@@ -109,7 +110,7 @@ char *money_format(int64_t minor, const char *currency, char *buf, size_t n)
 			code[i] = (char)toupper((unsigned char)currency[i]);
 	if (sym)
 		snprintf(buf, n, "%s%s%s", sign, sym, num);
-	else if (code[0] && money_in(money_known, currency))
+	else if (code[0] && (money_in(money_known, currency) || money_exponent(currency) != 2))
 		snprintf(buf, n, "%s%s %s", sign, code, num);
 	else if (code[0])
 		snprintf(buf, n, "%s%s %s", sign, num, code);
