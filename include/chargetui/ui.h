@@ -154,6 +154,8 @@ void ui_free(struct ui *ui);
 /* For tests and the forms: draw everything once into curses' buffers and
  * doupdate(). */
 void ui_draw(struct ui *ui);
+/* Lay the panes out again for the current screen size (as after SIGWINCH). */
+void ui_layout_for_tests(struct ui *ui);
 /* Feed one key as if typed; returns the reaction flags. */
 unsigned ui_key(struct ui *ui, int code, bool is_code);
 /* Apply a list of replies (as the loop does with sync_take); takes ownership. */

@@ -17,11 +17,11 @@ struct list_state *list_state(struct pane *p)
 }
 
 /* Which columns fit: by priority, each fixed column plus a separator, the
- * flexible one keeping at least 10 columns. */
+ * flexible one keeping at least 16 columns. */
 static void list_fit_columns(struct list_state *ls, int avail)
 {
 	const struct list_def *d = ls->def;
-	int used = 10, flex = -1;
+	int used = 16, flex = -1;
 	memset(ls->colw, 0, sizeof(ls->colw));
 	for (int prio = 0; prio < 10; prio++) {
 		for (int i = 0; i < d->ncols && i < 16; i++) {
@@ -39,7 +39,7 @@ static void list_fit_columns(struct list_state *ls, int avail)
 		}
 	}
 	if (flex >= 0)
-		ls->colw[flex] = 10 + (avail - used > 0 ? avail - used : 0);
+		ls->colw[flex] = 16 + (avail - used > 0 ? avail - used : 0);
 }
 
 /* Keep sel on the same record after the view changed under it. */

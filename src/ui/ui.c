@@ -119,6 +119,11 @@ void ui_layout(struct ui *ui)
 	ui->dirty = true;
 }
 
+void ui_layout_for_tests(struct ui *ui)
+{
+	ui_layout(ui);
+}
+
 void ui_focus(struct ui *ui, int pane)
 {
 	if (pane < 0 || pane >= UI_NPANES)

@@ -1,0 +1,285 @@
+/*
+ * test_render.c — the panes drawn into a real curses screen (newterm on
+ * /dev/null, 40 x 240) from a store filled with known records, read back
+ * from curses' own idea of the screen: columns, money, ellipsis on a long
+ * CJK name, hostile names in caret form, filter, too-small, the status line.
+ */
+#include <check.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+#include <curses.h>
+
+#include "chargetui/json.h"
+#include "chargetui/store.h"
+#include "chargetui/ui.h"
+
+static SCREEN *scr;
+static FILE *out_f, *in_f;
+static struct store *st;
+static struct ui *ui;
+
+static void put_fleet(const char *json)
+{
+	struct fleet f = {0};
+	struct api_error e = {0};
+	ck_assert_msg(json_decode_fleet(json, strlen(json), &f, &e) == 0, "bad fleet fixture");
+	store_put_fleet(st, &f);
+	fleet_clear(&f);
+}
+
+static void put_driver(const char *json)
+{
+	struct driver d = {0};
+	struct api_error e = {0};
+	ck_assert_msg(json_decode_driver(json, strlen(json), &d, &e) == 0, "bad driver fixture");
+	store_put_driver(st, &d);
+	driver_clear(&d);
+}
+
+#define FLEET_JSON(id, name, extra)                                                               \
+	"{\"id\":\"" id "\",\"object\":\"fleet\",\"name\":\"" name "\",\"status\":\"active\","   \
+	"\"total_drivers\":24,\"total_vehicles\":18,\"total_sessions\":186,"                      \
+	"\"total_energy_consumed_kwh\":4825.4,\"wallet_balance\":32150,"                          \
+	"\"preferences\":{\"default_currency\":\"eur\",\"billing_cycle\":\"monthly\"}" extra "}"
+
+static void setup_screen(int rows, int cols, bool read_only)
+{
+	char r[16], c[16];
+	snprintf(r, sizeof(r), "%d", rows);
+	snprintf(c, sizeof(c), "%d", cols);
+	setenv("LINES", r, 1);
+	setenv("COLUMNS", c, 1);
+	setenv("TERM", "xterm-256color", 1);
+	ck_assert_ptr_nonnull(setlocale(LC_CTYPE, "C.UTF-8"));
+	out_f = fopen("/dev/null", "w");
+	in_f = fopen("/dev/null", "r");
+	scr = newterm("xterm-256color", out_f, in_f);
+	ck_assert_ptr_nonnull(scr);
+	set_term(scr);
+	start_color();
+	st = store_new();
+	put_fleet(FLEET_JSON("flt_1", "Example Fleet", ""));
+	put_fleet(FLEET_JSON("flt_2", "東京都港区のとても長い名前の充電フリート東京都港区のとても長い名前", ""));
+	put_fleet(FLEET_JSON("flt_3", "A\\u001b[2J\\u001b]0;pwned\\u0007B", ""));
+	put_fleet("{\"id\":\"flt_4\",\"name\":\"Good\\rEVIL\",\"status\":\"active\","
+		  "\"wallet_balance\":187500,\"preferences\":{\"default_currency\":\"jpy\"}}");
+	put_driver("{\"id\":\"drv_1\",\"name\":\"Marie Curie\",\"email\":\"marie@example.com\","
+		   "\"status\":\"suspended\",\"wallet_balance\":1875,\"fleets\":[\"flt_1\"],"
+		   "\"vehicles\":[\"veh_1\",\"veh_2\"],\"preferences\":{\"currency\":\"eur\","
+		   "\"charging_speed\":\"fast\",\"notifications\":true}}");
+	struct ui_options o = {
+		.store = st,
+		.key_redacted = "ch_sk_test_…abcd",
+		.read_only = read_only,
+		.in_fd = -1,
+		.signal_fd = -1,
+	};
+	char err[256];
+	ui = ui_new(&o, err, sizeof(err));
+	ck_assert_msg(ui != NULL, "ui_new: %s", err);
+	ui_draw(ui);
+}
+
+static void teardown_screen(void)
+{
+	ui_free(ui);
+	ui = NULL;
+	endwin();
+	delscreen(scr);
+	fclose(out_f);
+	fclose(in_f);
+	store_free(st);
+}
+
+/* Row y of the screen as UTF-8 (wide characters once). */
+static char *row_text(int y)
+{
+	wchar_t w[1024];
+	static char buf[4096];
+	int n = mvwinnwstr(curscr, y, 0, w, 1000);
+	ck_assert_int_ge(n, 0);
+	w[n] = 0;
+	size_t len = wcstombs(buf, w, sizeof(buf) - 1);
+	ck_assert(len != (size_t)-1);
+	buf[len] = '\0';
+	return buf;
+}
+
+static int find_row(const char *needle)
+{
+	for (int y = 0; y < LINES; y++)
+		if (strstr(row_text(y), needle))
+			return y;
+	return -1;
+}
+
+/* Display column where needle starts in row y, or -1. */
+static int find_col(int y, const char *needle)
+{
+	char *row = row_text(y);
+	char *at = strstr(row, needle);
+	if (!at)
+		return -1;
+	*at = '\0';
+	wchar_t w[1024];
+	size_t n = mbstowcs(w, row, 1023);
+	ck_assert(n != (size_t)-1);
+	return wcswidth(w, n);
+}
+
+START_TEST(fleet_columns_and_money)
+{
+	setup_screen(40, 240, false);
+	int y = find_row("Example Fleet");
+	ck_assert_msg(y > 0, "fleet row not drawn");
+	char *row = row_text(y);
+	ck_assert_msg(strstr(row, "€321.50"), "wallet as money: %s", row);
+	ck_assert_msg(strstr(row, "4,825.4"), "energy: %s", row);
+	ck_assert_msg(strstr(row, " 186 "), "sessions: %s", row);
+	ck_assert_msg(strstr(row, " 24 "), "drivers: %s", row);
+	ck_assert_msg(strstr(row, "active"), "status: %s", row);
+	/* The yen has no minor unit: 187500 is ¥187,500. */
+	y = find_row("EVIL");
+	ck_assert_msg(strstr(row_text(y), "¥187,500"), "jpy: %s", row_text(y));
+	/* The header names the columns over the values. */
+	int hy = find_row("sessions");
+	ck_assert_int_ge(hy, 0);
+	ck_assert_int_lt(hy, find_row("Example Fleet"));
+	teardown_screen();
+}
+END_TEST
+
+START_TEST(cjk_name_cut_with_ellipsis_columns_aligned)
+{
+	setup_screen(40, 240, false);
+	int y = find_row("東京都");
+	ck_assert_int_ge(y, 0);
+	ck_assert_msg(strstr(row_text(y), "…"), "no ellipsis: %s", row_text(y));
+	int ref = find_row("Example Fleet");
+	ck_assert_int_eq(find_col(y, "active"), find_col(ref, "active"));
+	ck_assert_int_eq(find_col(y, "€321.50"), find_col(ref, "€321.50"));
+	teardown_screen();
+}
+END_TEST
+
+START_TEST(hostile_names_in_caret_form)
+{
+	setup_screen(40, 240, false);
+	int y = find_row("A^[[2J^[]0;pwned^GB");
+	ck_assert_msg(y >= 0, "SAN-1 name not in caret form");
+	y = find_row("Good^MEVIL");
+	ck_assert_msg(y >= 0, "SAN-4 CR not shown as ^M");
+	/* The columns after a hostile name stay where they belong. */
+	ck_assert_int_eq(find_col(y, "active"), find_col(find_row("Example Fleet"), "active"));
+	teardown_screen();
+}
+END_TEST
+
+START_TEST(drivers_and_detail)
+{
+	setup_screen(40, 240, false);
+	int y = find_row("Marie Curie");
+	ck_assert_int_ge(y, 0);
+	char *row = row_text(y);
+	ck_assert_msg(strstr(row, "€18.75"), "driver balance: %s", row);
+	ck_assert_msg(strstr(row, "suspended"), "driver status: %s", row);
+	ck_assert_msg(strstr(row, "fast"), "charging speed: %s", row);
+	/* Its detail shows every field, e.g. the email and notifications. */
+	ck_assert_int_ge(find_row("marie@example.com"), 0);
+	ck_assert_int_ge(find_row("notifications"), 0);
+	ck_assert_int_ge(find_row("billing cycle"), 0);
+	teardown_screen();
+}
+END_TEST
+
+START_TEST(filter_narrows_and_escape_clears)
+{
+	setup_screen(40, 240, false);
+	ui_key(ui, '/', false);
+	ui_key(ui, 'e', false);
+	ui_key(ui, 'x', false);
+	ui_key(ui, 'a', false);
+	ui_draw(ui);
+	ck_assert_int_ge(find_row("Example Fleet"), 0);
+	ck_assert_int_lt(find_row("東京都"), 0);
+	ui_key(ui, 27, false); /* Esc: filter cleared */
+	ui_draw(ui);
+	ck_assert_int_ge(find_row("東京都"), 0);
+	teardown_screen();
+}
+END_TEST
+
+START_TEST(status_line_badges_and_redacted_key)
+{
+	setup_screen(40, 240, true);
+	char *last = row_text(LINES - 1);
+	ck_assert_msg(strstr(last, "TEST"), "badge: %s", last);
+	ck_assert_msg(strstr(last, "READ-ONLY"), "read-only badge: %s", last);
+	ck_assert_msg(strstr(last, "ch_sk_test_…abcd"), "redacted key: %s", last);
+	/* A writing action is refused with a reason on the status line. */
+	ui_key(ui, 'e', false);
+	ui_draw(ui);
+	ck_assert_msg(strstr(row_text(LINES - 1), "read-only"), "%s", row_text(LINES - 1));
+	teardown_screen();
+}
+END_TEST
+
+START_TEST(too_small_says_so)
+{
+	setup_screen(40, 240, false);
+	resizeterm(10, 50);
+	ui_key(ui, KEY_RESIZE, true);
+	ui_layout_for_tests(ui);
+	ui_draw(ui);
+	ck_assert_int_ge(find_row("terminal too small (60x15 needed)"), 0);
+	resizeterm(40, 240);
+	ui_layout_for_tests(ui);
+	ui_draw(ui);
+	ck_assert_int_lt(find_row("too small"), 0);
+	ck_assert_int_ge(find_row("Example Fleet"), 0);
+	teardown_screen();
+}
+END_TEST
+
+START_TEST(sort_by_wallet_keeps_selection)
+{
+	setup_screen(40, 240, false);
+	ck_assert_ptr_nonnull(ui_selection(ui).fleet);
+	const char *before = ui_selection(ui).fleet->id.v;
+	char id[32];
+	snprintf(id, sizeof(id), "%s", before);
+	ui_key(ui, 'S', false);
+	ui_key(ui, 's', false);
+	ui_draw(ui);
+	ck_assert_str_eq(ui_selection(ui).fleet->id.v, id);
+	teardown_screen();
+}
+END_TEST
+
+static Suite *render_suite(void)
+{
+	Suite *s = suite_create("render");
+	TCase *tc = tcase_create("panes");
+	tcase_add_test(tc, fleet_columns_and_money);
+	tcase_add_test(tc, cjk_name_cut_with_ellipsis_columns_aligned);
+	tcase_add_test(tc, hostile_names_in_caret_form);
+	tcase_add_test(tc, drivers_and_detail);
+	tcase_add_test(tc, filter_narrows_and_escape_clears);
+	tcase_add_test(tc, status_line_badges_and_redacted_key);
+	tcase_add_test(tc, too_small_says_so);
+	tcase_add_test(tc, sort_by_wallet_keeps_selection);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(render_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
