@@ -1,0 +1,155 @@
+/*
+ * bench_store — the store's figures for 100,000 drivers: per-keystroke filter
+ * time while typing and erasing, sort times, record size and resident memory.
+ * Drivers are decoded from JSON by the real decoder (json_decode_driver), so
+ * the heap figure is what the console would hold.  Prints figures, not
+ * pass/fail.  Usage: bench_store [N]   (default 100000)
+ */
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "chargetui/json.h"
+#include "chargetui/store.h"
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static long rss_kib(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long v = -1;
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %ld", &v) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return v;
+}
+
+static const char *first[] = {"Marie", "Mario", "Anna", "Lars", "Chloé", "Ülrich", "Martha",
+			      "Omar", "Sofia", "Jean", "Li", "Ngozi", "Pavel", "Inès", "Kenji",
+			      "Amara"};
+static const char *last[] = {"Curie", "Rossi", "Müller", "Dubois", "Nguyen", "Okafor",
+			     "Kowalski", "García", "Smith", "Tanaka", "Haddad", "Larsen"};
+
+/* A driver shaped like the contract's example, with varied searchable text. */
+static int make_json(char *buf, size_t n, unsigned i)
+{
+	const char *f = first[i % 16], *l = last[(i / 16) % 12];
+	return snprintf(
+		buf, n,
+		"{\"id\":\"drv_%08uAbC\",\"object\":\"driver\",\"created\":\"2026-03-%02uT10:%02u:00.000Z\","
+		"\"email\":\"%c.%s%u@fleet%u.example.com\",\"fleets\":[\"flt_%06u\"],"
+		"\"license_number\":null,\"metadata\":{},\"name\":\"%s %s\","
+		"\"phone\":\"+3361%07u\",\"policy_ids\":[],"
+		"\"preferences\":{\"charging_speed\":\"fast\",\"currency\":\"eur\","
+		"\"default_payment_method\":null,\"max_price_per_kwh\":null,\"notifications\":true,"
+		"\"preferred_charging_stations\":[],\"preferred_cpos\":[]},"
+		"\"status\":\"active\",\"updated\":\"2026-04-01T00:13:30.836Z\","
+		"\"vehicles\":[\"veh_%08u\"],\"wallet_balance\":%u}",
+		i, 1 + i % 28, i % 60, f[0] | 0x20, l, i, i % 97, i % 400, f, l, i % 10000000, i,
+		(i * 7919) % 100000);
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Type the sequence key by key (then erase it), `rounds` times; each step is
+ * what a keystroke costs the UI: set the filter, read the length, find the
+ * selected id. */
+static void typing(struct store_view *v, const char *label, const char *const *steps,
+		   size_t nsteps, int rounds)
+{
+	double *t = calloc(nsteps * (size_t)rounds, sizeof(double));
+	size_t k = 0;
+	size_t last_len = 0;
+	for (int r = 0; r < rounds; r++) {
+		for (size_t i = 0; i < nsteps; i++) {
+			double t0 = now_ms();
+			store_view_set_filter(v, steps[i]);
+			last_len = store_view_len(v);
+			store_view_find(v, "drv_00004242AbC");
+			t[k++] = now_ms() - t0;
+		}
+	}
+	qsort(t, k, sizeof(double), cmp_d);
+	printf("  %-28s %3zu keys: median %6.2f ms  p95 %6.2f ms  max %6.2f ms  (last: %zu rows)\n",
+	       label, k, t[k / 2], t[(k * 95) / 100], t[k - 1], last_len);
+	free(t);
+}
+
+int main(int argc, char **argv)
+{
+	unsigned n = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 10) : 100000;
+	long rss0 = rss_kib();
+	struct mallinfo2 m0 = mallinfo2();
+	struct store *s = store_new();
+	char buf[2048];
+	double t0 = now_ms();
+	for (unsigned i = 0; i < n; i++) {
+		struct driver d = {0};
+		struct api_error err = {0};
+		int len = make_json(buf, sizeof(buf), i);
+		if (json_decode_driver(buf, (size_t)len, &d, &err) < 0) {
+			fprintf(stderr, "decode failed: %s\n", err.detail ? err.detail : "?");
+			return 1;
+		}
+		store_put_driver(s, &d);
+	}
+	double load_ms = now_ms() - t0;
+	struct mallinfo2 m1 = mallinfo2();
+	long rss1 = rss_kib();
+	printf("bench_store: %u drivers\n", n);
+	printf("  load (decode + put)          %.0f ms\n", load_ms);
+	printf("  sizeof(struct driver)        %zu bytes\n", sizeof(struct driver));
+	printf("  heap per driver              %.0f bytes (record, strings, haystack, index)\n",
+	       (double)(m1.uordblks - m0.uordblks) / n);
+	printf("  RSS before / after load      %.1f / %.1f MiB (free in heap %.1f MiB)\n",
+	       rss0 / 1024.0, rss1 / 1024.0, (double)m1.fordblks / 1048576.0);
+	malloc_trim(0);
+	printf("  RSS after malloc_trim        %.1f MiB\n", rss_kib() / 1024.0);
+
+	struct store_view *v = store_view_new(s, VIEW_DRIVERS);
+	static const struct {
+		enum sort_key k;
+		const char *name;
+	} sorts[] = {{SORT_DEFAULT, "default (newest)"}, {SORT_NAME, "name"},
+		     {SORT_BALANCE, "balance"}, {SORT_STATUS, "status"}};
+	for (size_t i = 0; i < 4; i++) {
+		t0 = now_ms();
+		store_view_set_sort(v, sorts[i].k, false);
+		store_view_len(v);
+		printf("  sort by %-20s %.1f ms\n", sorts[i].name, now_ms() - t0);
+	}
+	printf("  RSS with a sorted view       %.1f MiB\n", rss_kib() / 1024.0);
+
+	printf("filter keystrokes (name sort, 10 rounds each):\n");
+	static const char *mari[] = {"m", "ma", "mar", "mari", "marie", "marie ", "marie c",
+				     "marie cu", "marie c", "marie ", "marie", "mari", "mar",
+				     "ma", "m", ""};
+	typing(v, "type+erase 'marie cu'", mari, 16, 10);
+	static const char *dom[] = {"f", "fl", "fle", "flee", "fleet", "fleet4", "fleet42"};
+	typing(v, "type 'fleet42' (email)", dom, 7, 10);
+	static const char *uni[] = {"m", "mü", "mül", "müll", "MÜLLER"};
+	typing(v, "type 'müller' (UTF-8)", uni, 5, 10);
+	static const char *widen[] = {"zzzz", "e", "zzzz", "e"};
+	typing(v, "worst: widen to ~all rows", widen, 4, 10);
+	store_view_set_fleet(v, "flt_000042");
+	static const char *fl[] = {"a", "an", "ann", "anna"};
+	typing(v, "in one fleet 'anna'", fl, 4, 10);
+
+	store_view_free(v);
+	store_free(s);
+	return 0;
+}
