@@ -229,6 +229,11 @@ START_TEST(test_encode_from_diff_matches_fixture)
 	ck_assert_str_eq(got, want);
 	free(got);
 	free(want);
+	/* Unchanged: no field in the patch, nothing in the body. */
+	ck_assert_int_eq(driver_diff(&after, &after, &p), 0);
+	got = json_encode_driver_patch(&p);
+	ck_assert_str_eq(got, "{}");
+	free(got);
 	free(buf);
 	driver_patch_clear(&p);
 	driver_clear(&before);
