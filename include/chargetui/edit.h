@@ -103,6 +103,10 @@ char *edit_error_words(const struct api_error *err, enum edit_op op, char *buf, 
  * Returns buf. */
 char *edit_minor_text(int64_t minor, const char *currency, char *buf, size_t n);
 
+/* Install the e / n / a / d handlers (ACT_EDIT, ACT_NEW, ACT_ATTACH,
+ * ACT_DETACH) into the action table; called once from ui_extensions_init(). */
+void edit_actions_init(void);
+
 /* --- shared by edit_driver.c and edit_fleet.c (not for other callers) --- */
 
 /* Text of a value as a form field holds it; *out is malloc'd, or NULL when
