@@ -211,6 +211,7 @@ static bool wait_round(struct sync *s, double due, bool auth_stopped)
 void *sync_refresh_main(void *arg)
 {
 	struct sync *s = arg;
+	pthread_setname_np(pthread_self(), "ct-refresh");
 	struct walk w = {0};
 	int fails = 0;
 	bool auth_stopped = false;

@@ -250,6 +250,7 @@ static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct sync *s = w->s;
+	pthread_setname_np(pthread_self(), "ct-worker"); /* for top -H and the tests */
 	pthread_mutex_lock(&s->mu);
 	for (;;) {
 		while (!s->stop && !s->q_head)

@@ -1,0 +1,620 @@
+/* Unit tests for src/sync: queue, workers, wake pipe, cancel, refresh thread,
+ * all against a real in-process charge-mock. */
+#include <check.h>
+#include <curl/curl.h>
+#include <dirent.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "chargetui/secret.h"
+#include "chargetui/store.h"
+#include "chargetui/sync.h"
+#include "mockctl.h"
+
+#define TEST_KEY "ch_sk_test_syncsuite0123456789ab"
+
+static struct mockctl *mc;
+static struct secret *key;
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void start_mock(int drivers)
+{
+	struct mock_options o = {.fleets = 12, .drivers = drivers, .quiet = true,
+				 .rate_limit = -1};
+	mc = mockctl_start(&o);
+	ck_assert_ptr_nonnull(mc);
+	key = secret_new(TEST_KEY, strlen(TEST_KEY));
+	ck_assert_ptr_nonnull(key);
+}
+
+static void stop_mock(void)
+{
+	mockctl_stop(mc);
+	secret_free(key);
+	mc = NULL;
+	key = NULL;
+}
+
+static struct sync *new_sync(int workers, double refresh_s)
+{
+	struct sync_config cfg = {.workers = workers, .refresh_s = refresh_s};
+	cfg.http.base_url = mockctl_base(mc);
+	cfg.http.key = key;
+	cfg.http.get_timeout_ms = 20000;
+	struct api_error err = {0};
+	struct sync *s = sync_new(&cfg, &err);
+	ck_assert_msg(s != NULL, "sync_new: %s", err.detail ? err.detail : "?");
+	return s;
+}
+
+/* Replies collected so far, in arrival order. */
+struct got {
+	struct reply *head, *tail;
+	size_t n;
+};
+
+/* Wait on the wake fd (never a spin) up to ms; append what arrived. */
+static size_t pump(struct sync *s, struct got *g, int ms)
+{
+	struct pollfd p = {.fd = sync_wake_fd(s), .events = POLLIN};
+	if (poll(&p, 1, ms) <= 0)
+		return 0;
+	struct reply *r = sync_take(s);
+	ck_assert_msg(r != NULL, "woken with nothing to take");
+	size_t n = 0;
+	while (r) {
+		struct reply *next = r->next;
+		r->next = NULL;
+		if (g->tail)
+			g->tail->next = r;
+		else
+			g->head = r;
+		g->tail = r;
+		g->n++;
+		n++;
+		r = next;
+	}
+	return n;
+}
+
+typedef bool (*until_fn)(const struct reply *r, void *ctx);
+
+/* Pump until a reply satisfies fn (returned) or the deadline passes.  Only
+ * replies that arrive after `after` are looked at (NULL: all of them). */
+static const struct reply *wait_after(struct sync *s, struct got *g, const struct reply *after,
+				      double secs, until_fn fn, void *ctx)
+{
+	double end = now_s() + secs;
+	const struct reply *seen = after;
+	for (;;) {
+		for (const struct reply *r = seen ? seen->next : g->head; r; r = r->next) {
+			seen = r;
+			if (fn(r, ctx))
+				return r;
+		}
+		double left = end - now_s();
+		if (left <= 0)
+			return NULL;
+		pump(s, g, (int)(left * 1000) + 1);
+	}
+}
+
+/* Any reply so far or to come. */
+static const struct reply *wait_for(struct sync *s, struct got *g, double secs, until_fn fn,
+				    void *ctx)
+{
+	return wait_after(s, g, NULL, secs, fn, ctx);
+}
+
+/* Only replies still to come. */
+static const struct reply *wait_new(struct sync *s, struct got *g, double secs, until_fn fn,
+				    void *ctx)
+{
+	return wait_after(s, g, g->tail, secs, fn, ctx);
+}
+
+static bool is_done(const struct reply *r, void *ctx)
+{
+	uint64_t id = *(const uint64_t *)ctx;
+	return r->job_id == id && r->done;
+}
+
+static bool is_status(const struct reply *r, void *ctx)
+{
+	(void)ctx;
+	return r->kind == REPLY_REFRESH_STATUS;
+}
+
+static bool is_status_ok(const struct reply *r, void *ctx)
+{
+	(void)ctx;
+	return r->kind == REPLY_REFRESH_STATUS && r->refresh_ok;
+}
+
+/* The first n driver ids, from the oracle. */
+static size_t driver_ids(char ids[][48], size_t n, const char *query)
+{
+	char q[64];
+	snprintf(q, sizeof(q), "/drivers?limit=%zu%s", n, query ? query : "");
+	cJSON *j = mockctl_get(mc, q, NULL);
+	ck_assert_ptr_nonnull(j);
+	cJSON *data = cJSON_GetObjectItemCaseSensitive(j, "data");
+	size_t k = 0;
+	cJSON *it;
+	cJSON_ArrayForEach(it, data)
+	{
+		if (k < n)
+			snprintf(ids[k++], 48, "%s", jstr(it, "id"));
+	}
+	cJSON_Delete(j);
+	return k;
+}
+
+static uint64_t submit_get(struct sync *s, const char *id, uint64_t tag)
+{
+	struct job j = {.kind = JOB_DRIVER_GET, .id = strdup(id), .tag = tag};
+	return sync_submit(s, &j);
+}
+
+START_TEST(test_list_every_page)
+{
+	start_mock(450);
+	struct sync *s = new_sync(2, -1);
+	struct pollfd p = {.fd = sync_wake_fd(s), .events = POLLIN};
+	ck_assert_int_eq(poll(&p, 1, 0), 0); /* nothing yet */
+	struct job j = {.kind = JOB_DRIVERS_LIST, .tag = 77};
+	uint64_t id = sync_submit(s, &j);
+	ck_assert_uint_gt(id, 0);
+	ck_assert_int_eq(j.kind, 0); /* taken */
+
+	struct store *st = store_new();
+	struct got g = {0};
+	ck_assert_ptr_nonnull(wait_for(s, &g, 20, is_done, &id));
+	size_t pages = 0, dones = 0;
+	for (struct reply *r = g.head; r; r = r->next) {
+		ck_assert_int_eq(r->kind, REPLY_DRIVER_PAGE);
+		ck_assert_uint_eq(r->tag, 77);
+		ck_assert_int_eq(r->origin, ORIGIN_USER);
+		pages++;
+		dones += r->done;
+		for (size_t i = 0; i < r->dpage.n; i++)
+			ck_assert_uint_eq(store_put_driver(st, &r->dpage.items[i]), STORE_NEW);
+	}
+	ck_assert_uint_eq(store_driver_count(st), 450); /* all, and no duplicate */
+	ck_assert_uint_ge(pages, 5);                    /* one reply per page */
+	ck_assert_uint_eq(dones, 1);
+	ck_assert(g.tail->done);
+	ck_assert_int_eq(poll(&p, 1, 0), 0); /* sync_take drained the pipe */
+	ck_assert_ptr_null(sync_take(s));
+
+	reply_free(g.head);
+
+	/* one fleet's drivers: the filter reaches the server */
+	cJSON *fl = mockctl_get(mc, "/fleets?limit=1", NULL);
+	ck_assert_ptr_nonnull(fl);
+	char fid[48], q[96];
+	snprintf(fid, sizeof(fid), "%s",
+		 jstr(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(fl, "data"), 0), "id"));
+	cJSON_Delete(fl);
+	snprintf(q, sizeof(q), "/drivers?limit=100&fleet=%s", fid);
+	cJSON *members = mockctl_get_all(mc, q);
+	ck_assert_ptr_nonnull(members);
+	int want = cJSON_GetArraySize(members);
+	cJSON_Delete(members);
+	struct job f = {.kind = JOB_DRIVERS_LIST, .fleet_id = strdup(fid)};
+	id = sync_submit(s, &f);
+	g = (struct got){0};
+	ck_assert_ptr_nonnull(wait_for(s, &g, 20, is_done, &id));
+	int n = 0;
+	for (struct reply *r = g.head; r; r = r->next) {
+		ck_assert_int_eq(r->kind, REPLY_DRIVER_PAGE);
+		for (size_t i = 0; i < r->dpage.n; i++, n++) {
+			const struct str_list *l = &r->dpage.items[i].fleets;
+			bool member = false;
+			for (size_t k = 0; k < l->n; k++)
+				member |= strcmp(l->v[k], fid) == 0;
+			ck_assert(member);
+		}
+	}
+	ck_assert_int_eq(n, want);
+	reply_free(g.head);
+	store_free(st);
+	sync_free(s);
+	stop_mock();
+}
+END_TEST
+
+START_TEST(test_user_jobs_before_refresh)
+{
+	start_mock(60);
+	char ids[8][48];
+	ck_assert_uint_eq(driver_ids(ids, 8, NULL), 8);
+	ck_assert_int_eq(mockctl_faults(mc, "latency=120"), 0);
+	struct sync *s = new_sync(1, 1000); /* the timer never fires by itself */
+	const char *vis[4] = {ids[4], ids[5], ids[6], ids[7]};
+	sync_set_visible(s, NULL, 0, vis, 4);
+	uint64_t last = 0;
+	for (int i = 0; i < 4; i++)
+		last = submit_get(s, ids[i], (uint64_t)i);
+	sync_refresh_now(s);
+	struct got g = {0};
+	ck_assert_ptr_nonnull(wait_for(s, &g, 20, is_status, NULL));
+	ck_assert_ptr_nonnull(wait_for(s, &g, 20, is_done, &last));
+	size_t user_before = 0, refresh_drivers = 0;
+	bool refresh_seen = false;
+	for (struct reply *r = g.head; r; r = r->next) {
+		if (r->origin == ORIGIN_REFRESH && r->kind == REPLY_DRIVER) {
+			refresh_seen = true;
+			refresh_drivers++;
+		} else if (r->origin == ORIGIN_USER) {
+			ck_assert_int_eq(r->kind, REPLY_DRIVER);
+			if (!refresh_seen)
+				user_before++;
+		}
+	}
+	/* With one worker the refresh GETs wait while user jobs are queued: at
+	 * most the last user job can run beside the first refresh GET. */
+	ck_assert_uint_ge(user_before, 3);
+	ck_assert_uint_eq(refresh_drivers, 4);
+	reply_free(g.head);
+	sync_free(s);
+	stop_mock();
+}
+END_TEST
+
+START_TEST(test_cancel_stalled_and_queued)
+{
+	start_mock(20);
+	char ids[2][48];
+	ck_assert_uint_eq(driver_ids(ids, 2, NULL), 2);
+	ck_assert_int_eq(mockctl_faults(mc, "stall=before"), 0);
+	struct sync *s = new_sync(1, -1);
+	uint64_t a = submit_get(s, ids[0], 1);
+	uint64_t b = submit_get(s, ids[1], 2); /* queued behind the stalled one */
+	usleep(200 * 1000);
+	struct got g = {0};
+	double t0 = now_s();
+	sync_cancel(s, b);
+	const struct reply *rb = wait_for(s, &g, 2, is_done, &b);
+	ck_assert_ptr_nonnull(rb);
+	ck_assert_int_eq(rb->kind, REPLY_ERROR);
+	ck_assert_int_eq(rb->err.kind, API_ERR_CANCELLED);
+	ck_assert_uint_eq(rb->tag, 2);
+	sync_cancel(s, a);
+	const struct reply *ra = wait_for(s, &g, 2, is_done, &a);
+	ck_assert_ptr_nonnull(ra);
+	ck_assert_int_eq(ra->kind, REPLY_ERROR);
+	ck_assert_int_eq(ra->err.kind, API_ERR_CANCELLED);
+	ck_assert_msg(now_s() - t0 < 1.0, "cancel took %.2f s", now_s() - t0);
+	sync_cancel(s, 9999); /* unknown: harmless */
+	reply_free(g.head);
+	sync_free(s);
+	stop_mock();
+}
+END_TEST
+
+START_TEST(test_free_while_stalled)
+{
+	start_mock(20);
+	char ids[3][48];
+	ck_assert_uint_eq(driver_ids(ids, 3, NULL), 3);
+	ck_assert_int_eq(mockctl_faults(mc, "stall=before"), 0);
+	struct sync *s = new_sync(2, 0.05);
+	sync_set_visible(s, NULL, 0, (const char *const[]){ids[2]}, 1);
+	submit_get(s, ids[0], 1);
+	submit_get(s, ids[1], 2);
+	submit_get(s, ids[2], 3); /* stays queued */
+	usleep(300 * 1000);       /* both workers and the refresh thread stall */
+	double t0 = now_s();
+	sync_free(s);
+	double took = now_s() - t0;
+	ck_assert_msg(took < 1.0, "sync_free took %.2f s", took);
+	stop_mock();
+}
+END_TEST
+
+START_TEST(test_post_carries_idem_key)
+{
+	start_mock(20);
+	char ids[1][48];
+	ck_assert_uint_eq(driver_ids(ids, 1, NULL), 1);
+	long mark = mockctl_last_seq(mc);
+	struct sync *s = new_sync(2, -1);
+	struct job j = {.kind = JOB_DRIVER_UPDATE, .id = strdup(ids[0]), .tag = 5};
+	j.dpatch.set = DRV_PHONE;
+	ck_assert_int_eq(opt_str_set(&j.dpatch.v.phone, "+33189000029"), 0);
+	uint64_t id = sync_submit(s, &j);
+	struct got g = {0};
+	const struct reply *r = wait_for(s, &g, 20, is_done, &id);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_msg(r->kind == REPLY_DRIVER, "kind %d err %d", r->kind, r->err.kind);
+	ck_assert_str_eq(r->driver.phone.v, "+33189000029");
+	ck_assert_uint_eq(strlen(r->idem_key), 36);
+
+	/* a caller's own key (the bulk journal) is kept */
+	struct job k = {.kind = JOB_DRIVER_UPDATE, .id = strdup(ids[0])};
+	k.dpatch.set = DRV_PHONE;
+	ck_assert_int_eq(opt_str_set(&k.dpatch.v.phone, "+33189000030"), 0);
+	snprintf(k.idem_key, sizeof(k.idem_key), "journal-key-0001");
+	uint64_t id2 = sync_submit(s, &k);
+	const struct reply *r2 = wait_for(s, &g, 20, is_done, &id2);
+	ck_assert_ptr_nonnull(r2);
+	ck_assert_str_eq(r2->idem_key, "journal-key-0001");
+
+	struct mock_reqs log = {0};
+	ck_assert_int_eq(mockctl_requests(mc, mark, &log), 0);
+	ck_assert_uint_eq(mock_reqs_count(&log, "POST", "/v1/drivers/"), 2);
+	size_t matched = 0;
+	for (size_t i = 0; i < log.n; i++)
+		if (log.v[i].idem_key && (strcmp(log.v[i].idem_key, r->idem_key) == 0 ||
+					  strcmp(log.v[i].idem_key, "journal-key-0001") == 0))
+			matched++;
+	ck_assert_uint_eq(matched, 2);
+	mock_reqs_clear(&log);
+	reply_free(g.head);
+	sync_free(s);
+	stop_mock();
+}
+END_TEST
+
+struct bal {
+	const char *id;
+	long long balance;
+};
+
+static bool is_new_balance(const struct reply *r, void *ctx)
+{
+	const struct bal *b = ctx;
+	return r->origin == ORIGIN_REFRESH && r->kind == REPLY_DRIVER && r->driver.id.v &&
+	       strcmp(r->driver.id.v, b->id) == 0 && r->driver.wallet_balance.v == b->balance;
+}
+
+/* Ids and balances of every driver, from the oracle. */
+static cJSON *all_drivers(void)
+{
+	cJSON *a = mockctl_get_all(mc, "/drivers?limit=100");
+	ck_assert_ptr_nonnull(a);
+	return a;
+}
+
+START_TEST(test_refresh_sees_tick)
+{
+	start_mock(40);
+	cJSON *before = all_drivers();
+	ck_assert_int_eq(mockctl_tick(mc, 3), 0);
+	cJSON *after = all_drivers();
+	/* find a driver whose balance the activity step moved */
+	static char id[48];
+	long long nb = 0;
+	cJSON *x, *y;
+	cJSON_ArrayForEach(x, after)
+	{
+		cJSON_ArrayForEach(y, before)
+		{
+			if (strcmp(jstr(x, "id"), jstr(y, "id")) == 0 &&
+			    jint(x, "wallet_balance", 0) != jint(y, "wallet_balance", 0) && !id[0]) {
+				snprintf(id, sizeof(id), "%s", jstr(x, "id"));
+				nb = jint(x, "wallet_balance", 0);
+			}
+		}
+	}
+	cJSON_Delete(before);
+	cJSON_Delete(after);
+	ck_assert_msg(id[0], "no balance moved after 3 ticks");
+
+	struct sync *s = new_sync(1, 0.2);
+	sync_set_visible(s, NULL, 0, (const char *const[]){id}, 1);
+	struct got g = {0};
+	struct bal want = {id, nb};
+	ck_assert_ptr_nonnull(wait_for(s, &g, 3, is_new_balance, &want));
+	const struct reply *st = wait_new(s, &g, 3, is_status, NULL);
+	ck_assert_ptr_nonnull(st);
+	ck_assert(st->refresh_ok);
+	int64_t now_ms = (int64_t)time(NULL) * 1000;
+	ck_assert(st->refreshed_at_ms > now_ms - 5000 && st->refreshed_at_ms <= now_ms + 1000);
+	/* the walk posted list pages too */
+	bool walk_page = false;
+	ck_assert_ptr_nonnull(wait_new(s, &g, 3, is_status, NULL));
+	for (struct reply *r = g.head; r; r = r->next)
+		if (r->origin == ORIGIN_REFRESH &&
+		    (r->kind == REPLY_FLEET_PAGE || r->kind == REPLY_DRIVER_PAGE))
+			walk_page = true;
+	ck_assert(walk_page);
+	reply_free(g.head);
+	sync_free(s);
+	stop_mock();
+}
+END_TEST
+
+START_TEST(test_refresh_backoff_and_recovery)
+{
+	start_mock(20);
+	char ids[1][48];
+	ck_assert_uint_eq(driver_ids(ids, 1, NULL), 1);
+	ck_assert_int_eq(mockctl_faults(mc, "status=503x1000"), 0);
+	long mark = mockctl_last_seq(mc);
+	const double interval = 0.2;
+	struct sync *s = new_sync(1, interval);
+	sync_set_visible(s, NULL, 0, (const char *const[]){ids[0]}, 1);
+	double t0 = now_s();
+	struct got g = {0};
+	while (now_s() - t0 < 3.0)
+		pump(s, &g, 100);
+	double elapsed = now_s() - t0;
+	size_t statuses = 0;
+	for (struct reply *r = g.head; r; r = r->next) {
+		if (r->kind != REPLY_REFRESH_STATUS)
+			continue;
+		statuses++;
+		ck_assert(!r->refresh_ok);
+		ck_assert_int_eq(r->refreshed_at_ms, 0);
+		ck_assert_int_eq(r->err.http_status, 503);
+	}
+	ck_assert_uint_ge(statuses, 2);
+	struct mock_reqs log = {0};
+	ck_assert_int_eq(mockctl_requests(mc, mark, &log), 0);
+	size_t sent = log.n;
+	mock_reqs_clear(&log);
+	printf("refresh under 503: %zu requests, %zu rounds in %.2f s\n", sent, statuses, elapsed);
+	ck_assert_msg(sent <= (size_t)(elapsed / interval) + 1, "%zu requests in %.2f s", sent,
+		      elapsed);
+	ck_assert_msg(sent < 10, "backoff did not slow down: %zu requests", sent);
+
+	ck_assert_int_eq(mockctl_faults(mc, "clear"), 0);
+	double t1 = now_s();
+	const struct reply *ok = wait_new(s, &g, interval * 8 + 1.0, is_status_ok, NULL);
+	ck_assert_msg(ok != NULL, "no recovery within one capped backoff");
+	printf("recovered after %.2f s\n", now_s() - t1);
+	ck_assert(ok->refreshed_at_ms > 0);
+	reply_free(g.head);
+	sync_free(s);
+	stop_mock();
+}
+END_TEST
+
+START_TEST(test_refresh_stops_on_401)
+{
+	start_mock(20);
+	char ids[1][48];
+	ck_assert_uint_eq(driver_ids(ids, 1, NULL), 1);
+	ck_assert_int_eq(mockctl_faults(mc, "unauthorized=1000"), 0);
+	struct sync *s = new_sync(1, 0.1);
+	sync_set_visible(s, NULL, 0, (const char *const[]){ids[0]}, 1);
+	struct got g = {0};
+	const struct reply *st = wait_for(s, &g, 3, is_status, NULL);
+	ck_assert_ptr_nonnull(st);
+	ck_assert(!st->refresh_ok);
+	ck_assert_int_eq(st->err.http_status, 401);
+	long mark = mockctl_last_seq(mc);
+	double t0 = now_s();
+	while (now_s() - t0 < 1.0)
+		pump(s, &g, 100);
+	struct mock_reqs log = {0};
+	ck_assert_int_eq(mockctl_requests(mc, mark, &log), 0);
+	ck_assert_uint_eq(log.n, 0); /* no retry loop with a rejected key */
+	mock_reqs_clear(&log);
+	/* the user's `r` tries once more */
+	ck_assert_int_eq(mockctl_faults(mc, "clear"), 0);
+	sync_refresh_now(s);
+	ck_assert_ptr_nonnull(wait_new(s, &g, 3, is_status_ok, NULL));
+	reply_free(g.head);
+	sync_free(s);
+	stop_mock();
+}
+END_TEST
+
+START_TEST(test_refresh_delay)
+{
+	ck_assert(sync_refresh_delay(5, 0, 0.9) == 5);
+	ck_assert(sync_refresh_delay(5, 1, 0.0) == 5);   /* floor: the interval */
+	ck_assert(sync_refresh_delay(5, 3, 0.999) > 19); /* 20 * ~1 */
+	ck_assert(sync_refresh_delay(5, 3, 0.0) == 10);
+	for (int f = 1; f < 50; f++)
+		for (double j = 0; j < 1; j += 0.25) {
+			double d = sync_refresh_delay(2, f, j);
+			ck_assert(d >= 2 && d <= 16);
+		}
+	ck_assert(sync_refresh_delay(2, 40, 0.999) > 15.9);
+}
+END_TEST
+
+/* SigBlk of a thread, from /proc. */
+static unsigned long long sigblk(const char *task)
+{
+	char path[128], line[256];
+	snprintf(path, sizeof(path), "/proc/self/task/%s/status", task);
+	FILE *f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	unsigned long long v = 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "SigBlk: %llx", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+START_TEST(test_threads_block_terminal_signals)
+{
+	start_mock(5);
+	sigset_t none, old;
+	sigemptyset(&none);
+	pthread_sigmask(SIG_SETMASK, &none, &old); /* whatever main does */
+	struct sync *s = new_sync(3, 1);
+	unsigned long long want = 0;
+	int sigs[] = {SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, SIGCONT};
+	for (size_t i = 0; i < 7; i++)
+		want |= 1ull << (sigs[i] - 1);
+	usleep(100 * 1000); /* let the threads name themselves */
+	DIR *d = opendir("/proc/self/task");
+	ck_assert_ptr_nonnull(d);
+	struct dirent *e;
+	int ours = 0;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char path[300], comm[32] = "";
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", e->d_name);
+		FILE *f = fopen(path, "r");
+		if (!f || !fgets(comm, sizeof(comm), f)) {
+			if (f)
+				fclose(f);
+			continue;
+		}
+		fclose(f);
+		if (strncmp(comm, "ct-", 3) != 0)
+			continue;
+		ours++;
+		ck_assert_msg((sigblk(e->d_name) & want) == want, "%s", comm);
+	}
+	closedir(d);
+	ck_assert_int_eq(ours, 4); /* 3 workers + refresh */
+	sigset_t cur;
+	pthread_sigmask(SIG_SETMASK, NULL, &cur);
+	ck_assert(!sigismember(&cur, SIGINT)); /* the caller's mask is restored */
+	sync_free(s);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	stop_mock();
+}
+END_TEST
+
+static Suite *sync_suite(void)
+{
+	Suite *s = suite_create("sync");
+	TCase *tc = tcase_create("core");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_refresh_delay);
+	tcase_add_test(tc, test_list_every_page);
+	tcase_add_test(tc, test_user_jobs_before_refresh);
+	tcase_add_test(tc, test_cancel_stalled_and_queued);
+	tcase_add_test(tc, test_free_while_stalled);
+	tcase_add_test(tc, test_post_carries_idem_key);
+	tcase_add_test(tc, test_refresh_sees_tick);
+	tcase_add_test(tc, test_refresh_backoff_and_recovery);
+	tcase_add_test(tc, test_refresh_stops_on_401);
+	tcase_add_test(tc, test_threads_block_terminal_signals);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	curl_global_init(CURL_GLOBAL_DEFAULT); /* NET-6: before any thread */
+	SRunner *sr = srunner_create(sync_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	curl_global_cleanup();
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
