@@ -59,7 +59,6 @@ static unsigned cmd_fleet(struct ui *ui, const char *arg)
 	char id[UI_ID_MAX];
 	snprintf(id, sizeof(id), "%s", f->id.v);
 	list_set_filter(fp, "");
-	list_select_id(fp, id);
 	ui_focus(ui, UI_P_FLEETS);
 	return ui_open_fleet(ui, id, false);
 }
@@ -73,8 +72,9 @@ bool cmd_show_driver(struct ui *ui, const char *id)
 	if (!list_select_id(dp, id)) {
 		list_set_filter(dp, "");
 		if (!list_select_id(dp, id)) {
-			ui->scope_fleet[0] = '\0';
-			store_view_set_fleet(list_state(dp)->view, NULL);
+			/* Not in the fleet shown: show all drivers. */
+			ui->drivers_all = true;
+			ui_sync_scope(ui);
 			if (!list_select_id(dp, id))
 				return false;
 		}

@@ -79,7 +79,7 @@ static void dr_title(struct ui *ui, struct pane *p, char *buf, size_t n)
 {
 	struct list_state *ls = list_state(p);
 	size_t len = store_view_len(ls->view);
-	const char *more = ui->loading_drivers ? text_glyph(" loading…", " loading...") : "";
+	const char *more = ui->loading_drivers || ui->scope_job ? text_glyph(" loading…", " loading...") : "";
 	char scope[128] = "all";
 	if (ui->scope_fleet[0]) {
 		const struct fleet *f = store_fleet(ui->store, ui->scope_fleet);

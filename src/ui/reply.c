@@ -79,6 +79,8 @@ static void reply_list_done(struct ui *ui, const struct reply *r)
 		ui->refreshed_ms = ts_now_ms();
 		if (ui->sync && !ui->drivers_job)
 			reply_start_drivers(ui);
+	} else if (r->job_id == ui->scope_job) {
+		ui->scope_job = 0;
 	} else if (r->job_id == ui->drivers_job) {
 		ui->loading_drivers = false;
 		ui->all_drivers_loaded = r->kind != REPLY_ERROR;

@@ -143,12 +143,6 @@ struct ui_selection ui_selection(struct ui *ui)
 	s.driver = list_selected(ui->panes[UI_P_DRIVERS]);
 	s.driver_focus = ui->focus == UI_P_DRIVERS || ui->focus == UI_P_DRIVER_DETAIL;
 	s.scope_fleet_id = ui->scope_fleet[0] ? ui->scope_fleet : NULL;
-	/* With a fleet open, its detail follows the fleet being shown. */
-	if (s.scope_fleet_id && ui->focus != UI_P_FLEETS) {
-		const struct fleet *f = store_fleet(ui->store, s.scope_fleet_id);
-		if (f)
-			s.fleet = f;
-	}
 	return s;
 }
 
@@ -233,19 +227,49 @@ uint64_t ui_submit(struct ui *ui, struct job *job, struct pane *owner)
 	return id;
 }
 
-/* Enter on a fleet (or :fleet): the drivers list shows its members.  Until
- * every driver has loaded, the fleet's own drivers are asked for first so
- * its list is complete at once. */
+/* Point the drivers list at a fleet ("" or NULL: all drivers).  Until every
+ * driver has loaded, that fleet's own drivers are asked for first so its
+ * list is complete at once; the previous such load is cancelled, so moving
+ * fast over many fleets keeps one request in flight, not one per key. */
+static void ui_set_scope(struct ui *ui, const char *fleet_id)
+{
+	if (!fleet_id)
+		fleet_id = "";
+	if (strcmp(ui->scope_fleet, fleet_id) == 0)
+		return;
+	snprintf(ui->scope_fleet, sizeof(ui->scope_fleet), "%s", fleet_id);
+	store_view_set_fleet(list_state(ui->panes[UI_P_DRIVERS])->view,
+			     *fleet_id ? fleet_id : NULL);
+	ui->dirty = true;
+	if (!ui->sync || ui->all_drivers_loaded)
+		return;
+	if (ui->scope_job)
+		sync_cancel(ui->sync, ui->scope_job);
+	ui->scope_job = 0;
+	if (!*fleet_id)
+		return;
+	struct job j = {.kind = JOB_DRIVERS_LIST};
+	j.fleet_id = strdup(fleet_id);
+	if (j.fleet_id)
+		ui->scope_job = ui_submit(ui, &j, NULL);
+}
+
+void ui_sync_scope(struct ui *ui)
+{
+	if (ui->drivers_all) {
+		ui_set_scope(ui, NULL);
+		return;
+	}
+	const struct fleet *f = list_selected(ui->panes[UI_P_FLEETS]);
+	ui_set_scope(ui, f && f->id.st == FIELD_SET ? f->id.v : NULL);
+}
+
+/* Enter on a fleet (or :fleet): its drivers, with the focus on them. */
 unsigned ui_open_fleet(struct ui *ui, const char *fleet_id, bool focus_drivers)
 {
-	snprintf(ui->scope_fleet, sizeof(ui->scope_fleet), "%s", fleet_id);
-	store_view_set_fleet(list_state(ui->panes[UI_P_DRIVERS])->view, fleet_id);
-	if (!ui->all_drivers_loaded && ui->sync) {
-		struct job j = {.kind = JOB_DRIVERS_LIST};
-		j.fleet_id = strdup(fleet_id);
-		if (j.fleet_id)
-			ui_submit(ui, &j, NULL);
-	}
+	ui->drivers_all = false;
+	list_select_id(ui->panes[UI_P_FLEETS], fleet_id);
+	ui_set_scope(ui, fleet_id);
 	if (focus_drivers)
 		ui_focus(ui, UI_P_DRIVERS);
 	return UI_HANDLED | UI_REDRAW;
@@ -287,6 +311,7 @@ void ui_draw(struct ui *ui)
 		clearok(curscr, TRUE);
 		ui->repaint = false;
 	}
+	ui_sync_scope(ui);
 	if (ui->too_small) {
 		ui_draw_too_small(ui);
 	} else {
@@ -329,25 +354,26 @@ static unsigned ui_pane_move(struct ui *ui, int action)
 	return UI_HANDLED | UI_REDRAW;
 }
 
-static void ui_all_drivers(struct ui *ui)
+/* A: all drivers, and back to following the fleet under the cursor. */
+static unsigned ui_toggle_all_drivers(struct ui *ui)
 {
-	ui->scope_fleet[0] = '\0';
-	store_view_set_fleet(list_state(ui->panes[UI_P_DRIVERS])->view, NULL);
-	ui->dirty = true;
+	ui->drivers_all = !ui->drivers_all;
+	ui_sync_scope(ui);
+	return UI_HANDLED | UI_REDRAW;
 }
 
+/* Esc with nothing open: leave the zoom, then step back towards the fleets. */
 static unsigned ui_escape(struct ui *ui)
 {
-	if (ui->scope_fleet[0]) {
-		ui_all_drivers(ui);
-		return UI_HANDLED | UI_REDRAW;
-	}
 	if (ui->zoom) {
 		ui->zoom = false;
 		ui_layout(ui);
-		return UI_HANDLED | UI_REDRAW;
+	} else if (ui->focus == UI_P_DRIVER_DETAIL) {
+		ui_focus(ui, UI_P_DRIVERS);
+	} else if (ui->focus != UI_P_FLEETS) {
+		ui_focus(ui, UI_P_FLEETS);
 	}
-	return UI_HANDLED;
+	return UI_HANDLED | UI_REDRAW;
 }
 
 /* The console's own answer to an action no pane took. */
@@ -376,7 +402,7 @@ unsigned ui_run_action(struct ui *ui, int action)
 	case ACT_REDRAW: return UI_HANDLED | UI_REPAINT;
 	case ACT_NEXT_PANE: case ACT_PREV_PANE: case ACT_PANE_LEFT: case ACT_PANE_RIGHT:
 		return ui_pane_move(ui, action);
-	case ACT_ALL_DRIVERS: ui_all_drivers(ui); return UI_HANDLED | UI_REDRAW;
+	case ACT_ALL_DRIVERS: return ui_toggle_all_drivers(ui);
 	case ACT_ZOOM:
 		ui->zoom = !ui->zoom;
 		ui_layout(ui);

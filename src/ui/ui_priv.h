@@ -131,6 +131,8 @@ struct ui {
 	bool too_small;
 	/* data state */
 	char scope_fleet[UI_ID_MAX]; /* drivers list shows this fleet; "" all */
+	bool drivers_all;            /* A: all drivers, not the fleet under the cursor */
+	uint64_t scope_job;          /* the per-fleet drivers load in flight, 0: none */
 	bool loading_fleets, loading_drivers, all_drivers_loaded;
 	uint64_t fleets_job, drivers_job;
 	char want_driver[UI_ID_MAX]; /* :driver ID waiting for its GET */
@@ -150,6 +152,8 @@ struct ui {
 /* ui.c */
 void ui_focus(struct ui *ui, int pane);
 unsigned ui_open_fleet(struct ui *ui, const char *fleet_id, bool focus_drivers);
+/* The drivers list follows the fleet under the cursor (unless drivers_all). */
+void ui_sync_scope(struct ui *ui);
 void ui_layout(struct ui *ui);
 void ui_set_theme(struct ui *ui, const char *name);
 /* reply.c: the first loads (fleets, then every driver) */
