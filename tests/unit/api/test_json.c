@@ -5,6 +5,7 @@
  */
 #include <check.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -416,6 +417,35 @@ START_TEST(test_depth)
 }
 END_TEST
 
+/* JSN-4: workers run on a 512 KiB stack; the deep case must fit in half. */
+static void *deep_worker(void *arg)
+{
+	struct driver d = {0};
+	struct api_error err = {0};
+	char *b = nested(998);
+	int rc = json_decode_driver(b, strlen(b), &d, &err);
+
+	*(int *)arg = rc == -1 && err.kind == API_ERR_TOO_DEEP;
+	free(b);
+	api_error_clear(&err);
+	return NULL;
+}
+
+START_TEST(test_depth_small_stack)
+{
+	pthread_attr_t attr;
+	pthread_t th;
+	int ok = 0;
+
+	pthread_attr_init(&attr);
+	ck_assert_int_eq(pthread_attr_setstacksize(&attr, 256 * 1024), 0);
+	ck_assert_int_eq(pthread_create(&th, &attr, deep_worker, &ok), 0);
+	pthread_join(th, NULL);
+	pthread_attr_destroy(&attr);
+	ck_assert(ok);
+}
+END_TEST
+
 /* ---- JSN-5: null, missing, wrong type, duplicates ---------------------- */
 
 START_TEST(test_field_states)
@@ -741,6 +771,7 @@ static Suite *json_suite(void)
 	tcase_add_loop_test(t, test_malformed, 0, (int)(sizeof(malformed) / sizeof(malformed[0])));
 	tcase_add_test(t, test_not_terminated_and_trailing_ws);
 	tcase_add_test(t, test_depth);
+	tcase_add_test(t, test_depth_small_stack);
 	tcase_add_test(t, test_field_states);
 	tcase_add_test(t, test_new_pref_name_wins_over_old);
 	tcase_add_test(t, test_preferences_wrong_type);
