@@ -161,9 +161,9 @@ static void run_list(struct worker *w, const struct sjob *j)
 		/* rc == 0 only after a page that still claimed a next one. */
 		bool more = drivers ? (r->dpage.next_url || (r->dpage.legacy && r->dpage.has_more))
 				    : (r->fpage.next_url || (r->fpage.legacy && r->fpage.has_more));
-		r->done = rc == 0 || !more;
-		sync_post(w->s, r);
-		if (r->done)
+		bool done = r->done = rc == 0 || !more;
+		sync_post(w->s, r); /* r is the UI's from here on: never touch it again */
+		if (done)
 			break;
 	}
 	api_iter_free(it);
