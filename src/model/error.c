@@ -60,7 +60,12 @@ static void err_http(const struct api_error *e, char *buf, size_t n)
 		return;
 	}
 	if (!e->code && !e->type) {
-		/* No error object at all: a proxy or load balancer answered. */
+		/* No error object at all: a proxy or load balancer answered.  The
+		 * HTTP layer, which saw the Content-Type, may have said so already. */
+		if (e->detail && e->detail[0]) {
+			snprintf(buf, n, "%s", e->detail);
+			return;
+		}
 		snprintf(buf, n, "%s (%ld)%s", err_phrase(st), st,
 			 st == 502 || st == 503 || st == 504 ? " from proxy" : "");
 		return;

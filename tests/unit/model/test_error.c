@@ -24,6 +24,8 @@ static const struct row rows[] = {
 	 "Invalid email. (400 parameter_invalid)"},
 	{API_ERR_HTTP, 502, NULL, NULL, NULL, NULL, 1, "bad gateway (502) from proxy"},
 	{API_ERR_HTTP, 500, NULL, NULL, NULL, NULL, 3, "server error (500)"},
+	{API_ERR_HTTP, 500, NULL, NULL, NULL, "internal server error (500) from proxy", 3,
+	 "internal server error (500) from proxy"},
 	{API_ERR_HTTP, 500, "api_error", NULL, "req_9", NULL, 3, "server error (500 api_error, req_9)"},
 	{API_ERR_HTTP, 409, "driver_fleet_conflict", "Driver already attached to fleet.", "req_2",
 	 NULL, 1, "driver is already in that fleet (409)"},
