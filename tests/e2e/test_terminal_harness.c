@@ -9,7 +9,39 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include <curl/curl.h>
+
+#include "mockctl.h"
 #include "term.h"
+
+/* A request as the console would make it (not the oracle's): its own key,
+ * no oracle header.  Returns the HTTP status. */
+static long console_like(const char *method, const char *url, const char *body, const char *idem)
+{
+	CURL *c = curl_easy_init();
+	struct curl_slist *h = NULL;
+	char ih[128];
+	h = curl_slist_append(h, "Authorization: Bearer ch_sk_test_console0123456789abcdefAB");
+	h = curl_slist_append(h, "Content-Type: application/json");
+	if (idem) {
+		snprintf(ih, sizeof ih, "Idempotency-Key: %s", idem);
+		h = curl_slist_append(h, ih);
+	}
+	FILE *devnull = fopen("/dev/null", "w");
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, devnull);
+	if (body)
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	long code = 0;
+	if (curl_easy_perform(c) == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	fclose(devnull);
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	return code;
+}
 
 static struct term *sh(const char *script, int rows, int cols)
 {
@@ -142,6 +174,63 @@ START_TEST(alternate_screen_is_tracked)
 }
 END_TEST
 
+START_TEST(mock_control_round_trip)
+{
+	struct mockctl *mc = mockctl_start(NULL);
+	ck_assert_ptr_nonnull(mc);
+	cJSON *fleets = mockctl_get_all(mc, "/fleets?limit=5");
+	ck_assert_ptr_nonnull(fleets);
+	ck_assert_int_eq(cJSON_GetArraySize(fleets), 12); /* followed next_page_url */
+	cJSON *drivers = mockctl_get_all(mc, "/drivers?limit=100");
+	ck_assert_ptr_nonnull(drivers);
+	ck_assert_int_eq(cJSON_GetArraySize(drivers), 240);
+
+	/* The oracle's reads are not in the log; a console's are, with body and key. */
+	struct mock_reqs log;
+	ck_assert_int_eq(mockctl_requests(mc, 0, &log), 0);
+	ck_assert_uint_eq(log.n, 0);
+	mock_reqs_clear(&log);
+	const char *id = jstr(cJSON_GetArrayItem(drivers, 0), "id");
+	char url[256];
+	snprintf(url, sizeof url, "%s/drivers/%s", mockctl_base(mc), id);
+	ck_assert_int_eq(console_like("POST", url, "{\"phone\":\"+33612345678\"}", "idem-1"), 200);
+	ck_assert_int_eq(console_like("GET", url, NULL, NULL), 200);
+	ck_assert_int_eq(mockctl_requests(mc, 0, &log), 0);
+	ck_assert_uint_eq(log.n, 2);
+	ck_assert_str_eq(log.v[0].method, "POST");
+	ck_assert_str_eq(log.v[0].idem_key, "idem-1");
+	ck_assert_ptr_nonnull(strstr(log.v[0].body, "+33612345678"));
+	ck_assert_uint_eq(mock_reqs_mutating(&log), 1);
+	ck_assert_uint_eq(mock_reqs_count(&log, "GET", "/v1/drivers/"), 1);
+	long seq = log.v[1].seq;
+	mock_reqs_clear(&log);
+	ck_assert_int_eq(mockctl_last_seq(mc), seq);
+
+	/* Faults switch at run time; counted ones disarm. */
+	ck_assert_int_eq(mockctl_faults(mc, "status=503x1"), 0);
+	ck_assert_int_eq(console_like("GET", url, NULL, NULL), 503);
+	ck_assert_int_eq(console_like("GET", url, NULL, NULL), 200);
+	ck_assert_int_eq(mockctl_faults(mc, "error_rate=1:503"), 0);
+	ck_assert_int_eq(console_like("GET", url, NULL, NULL), 503);
+	ck_assert_int_eq(mockctl_faults(mc, "clear"), 0);
+	ck_assert_int_eq(console_like("GET", url, NULL, NULL), 200);
+
+	/* Ticks move the account. */
+	cJSON *before = mockctl_get_all(mc, "/fleets?limit=100");
+	ck_assert_int_eq(mockctl_tick(mc, 5), 0);
+	cJSON *after = mockctl_get_all(mc, "/fleets?limit=100");
+	char *b = cJSON_PrintUnformatted(before), *a = cJSON_PrintUnformatted(after);
+	ck_assert_str_ne(a, b);
+	free(a);
+	free(b);
+	cJSON_Delete(before);
+	cJSON_Delete(after);
+	cJSON_Delete(fleets);
+	cJSON_Delete(drivers);
+	mockctl_stop(mc);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("terminal_harness");
@@ -153,6 +242,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, keys_resize_and_exit);
 	tcase_add_test(tc, closing_the_master_hangs_up);
 	tcase_add_test(tc, alternate_screen_is_tracked);
+	tcase_add_test(tc, mock_control_round_trip);
 	suite_add_tcase(s, tc);
 	return s;
 }
