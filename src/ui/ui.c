@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "chargetui/sync.h"
+#include "chargetui/term.h"
 #include "ui_priv.h"
 
 static int ui_create_panes(struct ui *ui)
@@ -55,6 +56,8 @@ struct ui *ui_new(const struct ui_options *o, char *err, size_t n)
 		return NULL;
 	}
 	ui->o = *o;
+	/* TTY-8: outside a UTF-8 locale, ASCII borders and '?' for the rest. */
+	text_set_ascii(!term_utf8());
 	ui->store = o->store;
 	ui->sync = o->sync;
 	hl_init(&ui->hl);
