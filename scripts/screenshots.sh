@@ -10,7 +10,8 @@
 #   BUILD_DIR=/path scripts/screenshots.sh
 #
 # Needs: cmake, a C compiler, libvterm-dev, libfreetype-dev, libpng-dev,
-# fonts-dejavu-core (installed with apt-get when run as root, else named).
+# fonts-dejavu-core, fonts-wqy-microhei (installed with apt-get when run as
+# root, else named).
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,6 +24,8 @@ pkg-config --exists freetype2 || need_pkgs="$need_pkgs libfreetype-dev"
 pkg-config --exists libpng || need_pkgs="$need_pkgs libpng-dev"
 pkg-config --exists vterm || need_pkgs="$need_pkgs libvterm-dev"
 [ -f "$FONT" ] || need_pkgs="$need_pkgs fonts-dejavu-core"
+# The demo account has Japanese fleet names; without a CJK face they are blank.
+[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need_pkgs="$need_pkgs fonts-wqy-microhei"
 if [ -n "$need_pkgs" ]; then
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
 		echo "screenshots: installing$need_pkgs"

@@ -12,7 +12,8 @@
  * <Tab> <BTab> <Esc> <Up> <Down> <Left> <Right> <PgUp> <PgDn> <Home> <End>.
  *
  * Text is drawn with FreeType from DejaVu Sans Mono (bold face for bold
- * cells, DejaVu Sans for glyphs the mono face lacks); box-drawing and block
+ * cells, DejaVu Sans then WenQuanYi Micro Hei for glyphs the mono face
+ * lacks); box-drawing and block
  * characters are drawn as geometry so borders join across cells, as they do
  * in a real terminal.  Exit status 1 if a --wait timed out (the PNG is still
  * written, so the failure can be seen).
@@ -29,6 +30,7 @@
 #include "term.h"
 
 #define FONT_DIR "/usr/share/fonts/truetype/dejavu/"
+#define CJK_FONT "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 #define PX 16
 #define PAD 8
 
@@ -38,7 +40,7 @@ static const uint8_t DEF_BG[3] = { 0x12, 0x16, 0x1c };
 struct canvas {
 	int w, h, cw, chh, base;
 	uint8_t *px; /* RGB */
-	FT_Face mono, bold, fallback;
+	FT_Face mono, bold, fallback[2];
 };
 
 enum act_kind { ACT_WAIT, ACT_GONE, ACT_KEYS, ACT_SLEEP };
@@ -123,8 +125,9 @@ static void draw_glyph(struct canvas *c, int x, int y, uint32_t ch, bool bold,
 		       const uint8_t fg[3], int cells)
 {
 	FT_Face f = bold ? c->bold : c->mono;
-	if (!FT_Get_Char_Index(f, ch) && c->fallback && FT_Get_Char_Index(c->fallback, ch))
-		f = c->fallback;
+	for (int i = 0; i < 2 && !FT_Get_Char_Index(f, ch); i++)
+		if (c->fallback[i] && FT_Get_Char_Index(c->fallback[i], ch))
+			f = c->fallback[i];
 	if (FT_Load_Char(f, ch, FT_LOAD_RENDER | FT_LOAD_TARGET_LIGHT))
 		return;
 	FT_GlyphSlot g = f->glyph;
@@ -198,12 +201,17 @@ static int fonts_open(FT_Library lib, struct canvas *c)
 				" (apt-get install fonts-dejavu-core)\n");
 		return -1;
 	}
-	if (FT_New_Face(lib, FONT_DIR "DejaVuSans.ttf", 0, &c->fallback))
-		c->fallback = NULL;
+	/* Fallbacks: DejaVu Sans (Arabic, symbols), then a CJK face if
+	 * installed (fonts-wqy-microhei); without it CJK cells stay empty. */
+	static const char *const fb[2] = { FONT_DIR "DejaVuSans.ttf", CJK_FONT };
+	for (int i = 0; i < 2; i++)
+		if (FT_New_Face(lib, fb[i], 0, &c->fallback[i]))
+			c->fallback[i] = NULL;
 	FT_Set_Pixel_Sizes(c->mono, 0, PX);
 	FT_Set_Pixel_Sizes(c->bold, 0, PX);
-	if (c->fallback)
-		FT_Set_Pixel_Sizes(c->fallback, 0, PX);
+	for (int i = 0; i < 2; i++)
+		if (c->fallback[i])
+			FT_Set_Pixel_Sizes(c->fallback[i], 0, PX);
 	FT_Load_Char(c->mono, 'M', FT_LOAD_DEFAULT);
 	c->cw = (int)(c->mono->glyph->advance.x >> 6);
 	c->base = (int)(c->mono->size->metrics.ascender >> 6);
@@ -333,8 +341,9 @@ int main(int argc, char **argv)
 	term_free(t);
 	FT_Done_Face(c.mono);
 	FT_Done_Face(c.bold);
-	if (c.fallback)
-		FT_Done_Face(c.fallback);
+	for (int k = 0; k < 2; k++)
+		if (c.fallback[k])
+			FT_Done_Face(c.fallback[k]);
 	FT_Done_FreeType(lib);
 	return rc;
 }
