@@ -72,9 +72,9 @@ static int parse_args(int argc, char **argv, struct mock_options *o)
 	                                         {"help", no_argument, 0, 'h'},
 	                                         {"version", no_argument, 0, 'V'},
 	                                         {0, 0, 0, 0}};
-	int c;
+	int c, li = 0;
 	long v;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "", longopts, &li)) != -1) {
 		int bad = 0;
 		switch (c) {
 		case 'H':
@@ -122,7 +122,7 @@ static int parse_args(int argc, char **argv, struct mock_options *o)
 			return -1;
 		}
 		if (bad) {
-			fprintf(stderr, "charge-mock: bad value for %s: %s\n", argv[optind - 1],
+			fprintf(stderr, "charge-mock: bad value for --%s: %s\n", longopts[li].name,
 			        optarg);
 			return -1;
 		}

@@ -162,11 +162,14 @@ static int mk_listen(struct mock *m, const char *host, int port, char *err, size
 	}
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(m->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	m->port = di && di->port ? di->port : port;
+	/* Connection threads already run and read root under the lock. */
+	pthread_mutex_lock(&m->mu);
 	bool v6 = sa->sa_family == AF_INET6;
 	snprintf(m->root, sizeof m->root, "http://%s%.64s%s:%d", v6 ? "[" : "", host, v6 ? "]" : "",
 	         m->port);
 	memcpy(m->base, m->root, sizeof m->root);
 	strcat(m->base, "/v1");
+	pthread_mutex_unlock(&m->mu);
 	return 0;
 }
 
