@@ -288,15 +288,21 @@ START_TEST(test_cancel_stalled_and_queued)
 	sync_cancel(s, b);
 	const struct reply *rb = wait_for(s, &g, 2, is_done, &b);
 	ck_assert_ptr_nonnull(rb);
+	ck_assert_msg(now_s() - t0 < 0.2, "queued cancel took %.2f s", now_s() - t0);
 	ck_assert_int_eq(rb->kind, REPLY_ERROR);
 	ck_assert_int_eq(rb->err.kind, API_ERR_CANCELLED);
 	ck_assert_uint_eq(rb->tag, 2);
+	t0 = now_s();
 	sync_cancel(s, a);
 	const struct reply *ra = wait_for(s, &g, 2, is_done, &a);
+	printf("cancel of a stalled request: %.3f s\n", now_s() - t0);
 	ck_assert_ptr_nonnull(ra);
 	ck_assert_int_eq(ra->kind, REPLY_ERROR);
 	ck_assert_int_eq(ra->err.kind, API_ERR_CANCELLED);
-	ck_assert_msg(now_s() - t0 < 1.0, "cancel took %.2f s", now_s() - t0);
+	/* libcurl 7.88's easy loop calls the progress callback (where the HTTP
+	 * layer reads the cancel flag) only when its poll returns, at most ~1 s
+	 * apart while a response stalls: that is the bound here. */
+	ck_assert_msg(now_s() - t0 < 1.2, "cancel took %.2f s", now_s() - t0);
 	sync_cancel(s, 9999); /* unknown: harmless */
 	reply_free(g.head);
 	sync_free(s);
@@ -319,6 +325,7 @@ START_TEST(test_free_while_stalled)
 	double t0 = now_s();
 	sync_free(s);
 	double took = now_s() - t0;
+	printf("sync_free with 3 stalled requests: %.3f s\n", took);
 	ck_assert_msg(took < 1.0, "sync_free took %.2f s", took);
 	stop_mock();
 }
@@ -532,7 +539,7 @@ END_TEST
 /* SigBlk of a thread, from /proc. */
 static unsigned long long sigblk(const char *task)
 {
-	char path[128], line[256];
+	char path[300], line[256];
 	snprintf(path, sizeof(path), "/proc/self/task/%s/status", task);
 	FILE *f = fopen(path, "r");
 	ck_assert_ptr_nonnull(f);
