@@ -73,16 +73,6 @@ static const cJSON *driver_on_row(struct e2e *e, const cJSON *drivers, int row)
 	return hit;
 }
 
-static cJSON *fleet_drivers(struct e2e *e, const cJSON *fleet)
-{
-	char q[160];
-	snprintf(q, sizeof q, "/drivers?fleet=%s&limit=100", jstr(fleet, "id"));
-	cJSON *d = mockctl_get_all(e->mc, q);
-	ck_assert_ptr_nonnull(d);
-	ck_assert_msg(cJSON_GetArraySize(d) >= 3, "fleet %s has < 3 drivers", jstr(fleet, "id"));
-	return d;
-}
-
 static void check_detail(struct e2e *e, const cJSON *drv)
 {
 	char path[128];
@@ -107,30 +97,44 @@ static void check_detail(struct e2e *e, const cJSON *drv)
 	cJSON_Delete(d);
 }
 
+static void send_n(struct e2e *e, const char *key, int n)
+{
+	for (int i = 0; i < n; i++)
+		term_send_keys(e->t, key);
+}
+
 START_TEST(navigate_to_a_driver_shows_its_preferences)
 {
 	struct e2e *e = e2e_start("navigate_driver", NULL);
 	cJSON *fleets = mockctl_get_all(e->mc, "/fleets?limit=100");
 	ck_assert_ptr_nonnull(fleets);
-	const cJSON *f0 = cJSON_GetArrayItem(fleets, 0), *f1 = cJSON_GetArrayItem(fleets, 1);
+	/* Fleet A: the first with a few drivers; fleet B: the next with any. */
+	int ia = oracle_fleet_with_drivers(fleets, 0, 3);
+	int ib = oracle_fleet_with_drivers(fleets, ia + 1, 1);
+	ck_assert_msg(ia >= 0 && ib > ia, "the seed has no two fleets with drivers");
+	const cJSON *fa = cJSON_GetArrayItem(fleets, ia), *fb = cJSON_GetArrayItem(fleets, ib);
 	char pre[128];
-	expect_prefix(jstr(f0, "name"), NAME_CHARS, pre, sizeof pre);
+	expect_prefix(jstr(cJSON_GetArrayItem(fleets, 0), "name"), NAME_CHARS, pre, sizeof pre);
 	e2e_wait_str(e, pre, 10000);
+	ck_assert(term_wait_idle(e->t, 300, 5000));
 
-	/* j: the second fleet's drivers replace the first's; k: back. */
-	cJSON *d0 = fleet_drivers(e, f0), *d1 = fleet_drivers(e, f1);
+	/* j down to A, j on to B: B's drivers replace A's; k back to A. */
+	cJSON *da = oracle_fleet_drivers(e->mc, fa), *db = oracle_fleet_drivers(e->mc, fb);
+	ck_assert(da && db);
 	int row, col;
-	if (wait_any_driver(e, d0, d1, &row, &col) < 0)
-		e2e_dump(e, "first fleet's drivers");
-	ck_assert_msg(find_any_driver(e, d0, d1, &row, &col) >= 0, "no driver of the first fleet shown");
-	term_send_keys(e->t, "j");
-	if (wait_any_driver(e, d1, d0, &row, &col) < 0)
-		e2e_dump(e, "after j");
-	ck_assert_msg(find_any_driver(e, d1, d0, &row, &col) >= 0, "j: second fleet's drivers not shown");
-	term_send_keys(e->t, "k");
-	if (wait_any_driver(e, d0, d1, &row, &col) < 0)
-		e2e_dump(e, "after k");
-	ck_assert_msg(find_any_driver(e, d0, d1, &row, &col) >= 0, "k: first fleet's drivers not back");
+	send_n(e, "j", ia);
+	if (wait_any_driver(e, da, db, &row, &col) < 0)
+		e2e_dump(e, "fleet A's drivers");
+	ck_assert_msg(find_any_driver(e, da, db, &row, &col) >= 0, "j x%d: fleet A's drivers not shown",
+		      ia);
+	send_n(e, "j", ib - ia);
+	if (wait_any_driver(e, db, da, &row, &col) < 0)
+		e2e_dump(e, "after j to fleet B");
+	ck_assert_msg(find_any_driver(e, db, da, &row, &col) >= 0, "j: fleet B's drivers not shown");
+	send_n(e, "k", ib - ia);
+	if (wait_any_driver(e, da, db, &row, &col) < 0)
+		e2e_dump(e, "after k back to fleet A");
+	ck_assert_msg(find_any_driver(e, da, db, &row, &col) >= 0, "k: fleet A's drivers not back");
 	ck_assert(term_wait_idle(e->t, 300, 5000));
 
 	/* Over to the drivers (Tab), back (h), over again (l), then down twice. */
@@ -148,8 +152,8 @@ START_TEST(navigate_to_a_driver_shows_its_preferences)
 	ck_assert_msg(sel0 >= 0 && sel == sel0 + 2, "jj moved the highlight from row %d to %d", sel0,
 		      sel);
 
-	const cJSON *drv = driver_on_row(e, d0, sel);
-	ck_assert_msg(drv != NULL, "highlighted row %d is not a driver of the fleet", sel);
+	const cJSON *drv = driver_on_row(e, da, sel);
+	ck_assert_msg(drv != NULL, "highlighted row %d is not a driver of fleet A", sel);
 	term_send_key(e->t, TK_ENTER);
 	check_detail(e, drv);
 
@@ -157,8 +161,8 @@ START_TEST(navigate_to_a_driver_shows_its_preferences)
 	ck_assert_int_eq(mockctl_requests(e->mc, 0, &log), 0);
 	ck_assert_uint_eq(mock_reqs_mutating(&log), 0);
 	mock_reqs_clear(&log);
-	cJSON_Delete(d0);
-	cJSON_Delete(d1);
+	cJSON_Delete(da);
+	cJSON_Delete(db);
 	cJSON_Delete(fleets);
 	e2e_finish(e);
 }

@@ -277,3 +277,20 @@ bool has_number(const char *hay, long long v)
 	expect_count(v, grouped, sizeof grouped);
 	return has_token(hay, plain) || has_token(hay, grouped);
 }
+
+cJSON *oracle_fleet_drivers(struct mockctl *mc, const cJSON *fleet)
+{
+	char q[200];
+	snprintf(q, sizeof q, "/drivers?fleet=%s&limit=100", jstr(fleet, "id"));
+	return mockctl_get_all(mc, q);
+}
+
+int oracle_fleet_with_drivers(const cJSON *fleets, int from, int min)
+{
+	for (int i = from; i < cJSON_GetArraySize(fleets); i++) {
+		const cJSON *f = cJSON_GetArrayItem(fleets, i);
+		if (jint(f, "total_drivers", 0) >= min)
+			return i;
+	}
+	return -1;
+}

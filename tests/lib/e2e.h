@@ -90,6 +90,12 @@ char *expect_prefix(const char *name, int n, char *buf, size_t bufsz);
  * person sees it.  -1 if no single row stands out. */
 int e2e_highlight_row(struct e2e *e, int col, int row_from, int row_to);
 
+/* Oracle: every driver of a fleet (GET /v1/drivers?fleet=ID, all pages). */
+cJSON *oracle_fleet_drivers(struct mockctl *mc, const cJSON *fleet);
+/* Index in fleets (API order, which the fleets pane shows) of the first
+ * fleet at or after `from` whose total_drivers >= min; -1 if none. */
+int oracle_fleet_with_drivers(const cJSON *fleets, int from, int min);
+
 /* Run a suite (CK_NORMAL) and return the process exit status. */
 int e2e_run(Suite *s);
 
