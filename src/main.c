@@ -61,6 +61,12 @@ int main(int argc, char **argv)
 	case CLI_EXIT_USAGE: return CLI_EXIT_USAGE_CODE;
 	case CLI_RUN: break;
 	}
+	if (getuid() != geteuid() || getgid() != getegid()) /* TTY-9 */
+		return fail("chargetui must not run setuid or setgid", NULL);
+	if (a.opt.kiosk) { /* TTY-9: no terminfo from the environment */
+		unsetenv("TERMINFO");
+		unsetenv("TERMINFO_DIRS");
+	}
 	int rc = app_configure(&a);           /* config file, key, theme, TERM */
 	if (rc == 0) {
 		a.signal_fd = term_signals_block(); /* before any thread (TTY-2) */

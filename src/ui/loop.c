@@ -131,11 +131,11 @@ int ui_run(struct ui *ui)
 			loop_signal(ui, ui->o.signal_fd);
 		if (fds[1].revents & POLLIN)
 			ui_apply_replies(ui, sync_take(ui->sync));
-		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL) && !(fds[0].revents & POLLIN)) {
+		/* Keys already typed are handled first; then a hang-up ends it. */
+		if (fds[0].revents & POLLIN && loop_read_keys(ui, &empty_reads) < 0)
 			ui->hung_up = ui->quit = true;
-		} else if (fds[0].revents & POLLIN && loop_read_keys(ui, &empty_reads) < 0) {
+		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 			ui->hung_up = ui->quit = true;
-		}
 		if (ui->hung_up && ui->exit_code == 0)
 			ui->exit_code = 128 + SIGHUP;
 	}

@@ -113,6 +113,8 @@ static void reply_apply(struct ui *ui, struct reply *r)
 			if (r->refreshed_at_ms > 0)
 				ui->refreshed_ms = r->refreshed_at_ms;
 			ui->error[0] = '\0';
+			if (strncmp(ui->message, "refreshing", 10) == 0)
+				ui->message[0] = '\0'; /* `r` was answered */
 		} else if (r->err.kind != API_OK) {
 			reply_error(ui, r);
 		}
