@@ -4,7 +4,8 @@
  * File: $XDG_CONFIG_HOME/chargetui/config (default ~/.config/chargetui/config),
  * an INI-like text:
  *
- *     # comments start with # or ; (whole lines only, so keys may hold them)
+ *     # comments start with # or ; at the start of a line, or after a space
+ *     # in an unquoted value (quote a value that must hold " #" or " ;")
  *     default_profile = work          ; top level: defaults for every profile
  *     refresh = 5
  *     [profile work]
@@ -55,7 +56,7 @@ struct config {
 	char *key_command; /* run once by config_run_key_command() */
 	char *key_file;    /* ~ expanded */
 	char *theme;
-	double refresh_s;  /* default 5 */
+	double refresh_s;  /* default 5; < 0: no refresh thread (refresh = off or 0) */
 	bool read_only;
 	bool live;
 	long connect_timeout_ms; /* 0: http.h's default */
@@ -93,7 +94,9 @@ int config_parse(struct config *c, const char *text, size_t len, const char *nam
 		 const char *profile, char *errbuf, size_t n);
 
 /* CHARGE_API_KEY replaces key, CHARGE_API_BASE replaces base_url (empty
- * values are ignored).  0, or -1 on ENOMEM. */
+ * values are ignored).  0, or -1 on ENOMEM.  (main may instead hand
+ * getenv("CHARGE_API_KEY") to secret_load() as env_value, which applies the
+ * same precedence, SEC-1; calling both is harmless.) */
 int config_apply_env(struct config *c);
 
 /* Run key_command once through /bin/sh -c, before any thread exists, and

@@ -12,18 +12,14 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "chargetui/config.h"
-
-extern char **environ;
 
 static int errf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -335,7 +331,8 @@ static int parse_section(struct parse *p, struct config *c, char *s, int line, e
 			 size_t *prof)
 {
 	char *close = strchr(s, ']');
-	if (!close || *trim(close + 1))
+	char *rest = close ? trim(close + 1) : NULL;
+	if (!close || (*rest && *rest != '#' && *rest != ';'))
 		return perr(p, line, "expected [profile NAME], [default] or [keys]");
 	*close = '\0';
 	char *inner = trim(s + 1);

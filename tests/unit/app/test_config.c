@@ -57,7 +57,7 @@ static const char *sample =
 	"live = true\n"
 	"refresh = off\n"
 	"key_command = pass show charge ; a comment after a space\n"
-	"[keys]\n"
+	"[keys]   ; rebinding\n"
 	"quit = Q\n"
 	"filter = \"/\"\n"
 	"[default]\n"
@@ -127,6 +127,7 @@ START_TEST(test_parse_errors)
 		{"[profiles a]\n", "cfg:1: unknown section"},
 		{"[profile]\n", "cfg:1: a profile needs a name"},
 		{"[profile a\n", "cfg:1: expected [profile NAME]"},
+		{"[keys] x\n", "cfg:1: expected [profile NAME]"},
 		{"just words\n", "cfg:1: expected key = value"},
 		{" = 3\n", "cfg:1: expected key = value"},
 		{"refresh = -1\n", "cfg:1: refresh: expected seconds"},
