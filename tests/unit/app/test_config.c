@@ -255,6 +255,14 @@ START_TEST(test_load_permissions)
 	ck_assert_ptr_nonnull(strstr(err, "symlink"));
 	ck_assert_ptr_nonnull(strstr(err, link));
 
+	/* owned by another user: refused (only root can set that up here) */
+	if (geteuid() == 0) {
+		ck_assert_int_eq(chown(path, 65534, 65534), 0);
+		ck_assert_int_eq(config_load(&c, path, "p", err, sizeof(err)), -1);
+		ck_assert_ptr_nonnull(strstr(err, "owned by uid 65534"));
+		ck_assert_int_eq(chown(path, 0, 0), 0);
+	}
+
 	/* without a key, a 0644 file and a symlinked one are fine */
 	write_file(path, "theme = x\n", 0644);
 	ck_assert_int_eq(config_load(&c, path, NULL, err, sizeof(err)), 0);
