@@ -38,6 +38,8 @@ void store_free(struct store *s);
 unsigned store_put_driver(struct store *s, struct driver *d);
 unsigned store_put_fleet(struct store *s, struct fleet *f);
 bool store_remove_driver(struct store *s, const char *id);
+/* A fleet gone from the server (a refresh's REPLY_DELETED with fleet.id). */
+bool store_remove_fleet(struct store *s, const char *id);
 
 const struct driver *store_driver(const struct store *s, const char *id);
 const struct fleet *store_fleet(const struct store *s, const char *id);

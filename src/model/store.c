@@ -622,6 +622,18 @@ bool store_remove_driver(struct store *s, const char *id)
 	return true;
 }
 
+bool store_remove_fleet(struct store *s, const char *id)
+{
+	struct frec *r = (struct frec *)table_find(&s->fleets, id);
+	if (!r)
+		return false;
+	table_unlink(&s->fleets, &r->r);
+	fleet_clear(&r->f);
+	free(r->r.hay);
+	free(r);
+	return true;
+}
+
 const struct driver *store_driver(const struct store *s, const char *id)
 {
 	struct drec *r = (struct drec *)table_find(&s->drivers, id);

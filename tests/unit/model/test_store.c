@@ -119,6 +119,10 @@ START_TEST(test_put_replace_masks)
 	ck_assert_uint_eq(store_fleet_count(s), 1);
 	ck_assert_str_eq(store_fleet(s, "flt_1")->name.v, "Depot");
 
+	ck_assert(store_remove_fleet(s, "flt_1"));
+	ck_assert(!store_remove_fleet(s, "flt_1"));
+	ck_assert_ptr_null(store_fleet(s, "flt_1"));
+	ck_assert_uint_eq(store_fleet_count(s), 0);
 	ck_assert(store_remove_driver(s, "drv_1"));
 	ck_assert(!store_remove_driver(s, "drv_1"));
 	ck_assert_uint_eq(store_driver_count(s), 0);
