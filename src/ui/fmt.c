@@ -156,6 +156,8 @@ void hl_add(struct hl_table *h, const char *id, unsigned mask, double until)
 	}
 	e->mask |= mask;
 	e->until = until;
+	if (h->n == 1 || until < h->next)
+		h->next = until;
 }
 
 unsigned hl_get(const struct hl_table *h, const char *id, double now)
@@ -170,6 +172,8 @@ double hl_prune(struct hl_table *h, double now)
 {
 	if (!h->n)
 		return -1;
+	if (now < h->next) /* nothing expired yet: no rebuild */
+		return h->next;
 	double next = -1;
 	struct hl_entry *old = h->e;
 	size_t cap = h->cap;

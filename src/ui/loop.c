@@ -55,11 +55,8 @@ static int loop_read_keys(struct ui *ui, int *empty_reads)
 		return keys;
 	}
 	/* poll said readable but curses got nothing: EOF or EIO on a hung-up
-	 * tty looks exactly like this.  Confirm with a zero-timeout read. */
-	char probe;
-	ssize_t n = read(ui->o.in_fd, &probe, 0);
-	if (n < 0 && errno == EIO)
-		return -1;
+	 * tty looks exactly like this (an escape sequence still arriving does
+	 * too, once or twice, which is why it takes a run of them). */
 	return ++*empty_reads > LOOP_MAX_EMPTY_READS ? -1 : 0;
 }
 
@@ -105,16 +102,11 @@ static int loop_timeout(struct ui *ui)
 int ui_run(struct ui *ui)
 {
 	int empty_reads = 0;
-	bool had_highlight = false;
 	ui_start_loading(ui);
 	while (!ui->quit) {
 		if (ui->dirty)
 			ui_draw(ui);
 		int timeout = loop_timeout(ui);
-		/* An expired highlight must be drawn away once. */
-		if (had_highlight && timeout < 0)
-			ui_draw(ui);
-		had_highlight = timeout >= 0;
 		struct pollfd fds[3] = {
 			{.fd = ui->o.in_fd, .events = POLLIN},
 			{.fd = ui->sync ? sync_wake_fd(ui->sync) : -1, .events = POLLIN},
@@ -124,7 +116,7 @@ int ui_run(struct ui *ui)
 		if (n < 0 && errno != EINTR)
 			break;
 		if (n <= 0) {
-			ui->dirty = true; /* a highlight expired */
+			ui->dirty = true; /* a highlight expired: draw it away */
 			continue;
 		}
 		if (fds[2].revents & POLLIN)

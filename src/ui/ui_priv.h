@@ -29,6 +29,7 @@ struct hl_entry {
 struct hl_table {
 	struct hl_entry *e; /* open addressing, cap a power of two */
 	size_t cap, n;
+	double next; /* the earliest expiry in the table */
 };
 void hl_init(struct hl_table *h);
 void hl_free(struct hl_table *h);

@@ -14,6 +14,7 @@
 
 #include "chargetui/json.h"
 #include "chargetui/store.h"
+#include "chargetui/sync.h"
 #include "chargetui/ui.h"
 
 static SCREEN *scr;
@@ -271,6 +272,42 @@ START_TEST(sort_by_wallet_keeps_selection)
 }
 END_TEST
 
+/* A refresh that moves a balance redraws that cell highlighted, and only
+ * that cell of the row. */
+START_TEST(refresh_change_is_highlighted)
+{
+	setup_screen(40, 240, false);
+	struct reply *r = calloc(1, sizeof(*r));
+	ck_assert_ptr_nonnull(r);
+	r->kind = REPLY_FLEET;
+	r->origin = ORIGIN_REFRESH;
+	r->done = true;
+	const char *json = FLEET_JSON("flt_1", "Example Fleet", "");
+	struct api_error e = {0};
+	ck_assert_int_eq(json_decode_fleet(json, strlen(json), &r->fleet, &e), 0);
+	r->fleet.wallet_balance.v = 99999; /* €999.99 */
+	ui_apply_replies(ui, r);
+	ui_key(ui, 'j', false); /* move the cursor off the row: plain row colours */
+	ui_draw(ui);
+	int y = find_list_row("Example Fleet");
+	ck_assert_int_ge(y, 0);
+	int x = find_col(y, "€999.99");
+	ck_assert_msg(x >= 0, "new balance not drawn: %s", row_text(y));
+	cchar_t cc;
+	attr_t a;
+	short pair;
+	wchar_t wc[CCHARW_MAX + 1];
+	ck_assert_int_eq(mvwin_wch(curscr, y, x + 1, &cc), OK);
+	getcchar(&cc, wc, &a, &pair, NULL);
+	ck_assert_int_eq(pair, TE_CHANGED + 1);
+	int sx = find_col(y, "active");
+	ck_assert_int_eq(mvwin_wch(curscr, y, sx, &cc), OK);
+	getcchar(&cc, wc, &a, &pair, NULL);
+	ck_assert_int_ne(pair, TE_CHANGED + 1);
+	teardown_screen();
+}
+END_TEST
+
 static Suite *render_suite(void)
 {
 	Suite *s = suite_create("render");
@@ -283,6 +320,7 @@ static Suite *render_suite(void)
 	tcase_add_test(tc, status_line_badges_and_redacted_key);
 	tcase_add_test(tc, too_small_says_so);
 	tcase_add_test(tc, sort_by_wallet_keeps_selection);
+	tcase_add_test(tc, refresh_change_is_highlighted);
 	suite_add_tcase(s, tc);
 	return s;
 }
