@@ -49,7 +49,7 @@ START_TEST(sigterm_exits_promptly_and_restores_the_terminal)
 			      (WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM),
 		      "exit status 0x%x is neither 143 nor SIGTERM", st);
 	/* Let the pump take the last bytes before reading the emulator. */
-	term_wait_idle(e->t, 200, 2000);
+	ck_assert_msg(term_wait_eof(e->t, 2000), "the pty stayed open after the console exited");
 	ck_assert_msg(term_raw_contains(e->t, "\033[?1049l", mark), "no rmcup after SIGTERM");
 	ck_assert_msg(!term_altscreen(e->t), "left in the alternate screen");
 	bool visible;

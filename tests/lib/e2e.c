@@ -52,6 +52,7 @@ static void spawn_console(struct e2e *e, const char *bin_dir, const struct e2e_o
 		 * (SAN-2 must hold for both). */
 		.term = o && o->term ? o->term : getenv("CT_E2E_TERM"),
 		.env = env,
+		.record_path = e->raw_path, /* kept even when the test fails */
 	};
 	e->t = term_spawn(argv, &to);
 }
@@ -98,8 +99,6 @@ void e2e_finish(struct e2e *e)
 {
 	char why[160];
 	int bad = term_raw_has_forbidden(e->t, why, sizeof why);
-	if (term_save_raw(e->t, e->raw_path) != 0)
-		fprintf(stderr, "e2e: could not save %s\n", e->raw_path);
 	if (bad)
 		e2e_dump(e, why);
 	term_free(e->t);

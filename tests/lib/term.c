@@ -119,8 +119,11 @@ static void raw_append(struct term *t, const unsigned char *b, size_t n)
 	}
 	memcpy(t->raw + t->rawlen, b, n);
 	t->rawlen += n;
-	if (t->rec)
+	if (t->rec) {
+		/* Flushed now: a failing test exits without running its cleanup. */
 		fwrite(b, 1, n, t->rec);
+		fflush(t->rec);
+	}
 }
 
 static void *pump_main(void *arg)
@@ -544,14 +547,32 @@ bool term_wait_gone(struct term *t, const char *text, int timeout_ms)
 	return wait_until(t, timeout_ms, pred_no_text, (void *)text);
 }
 
+struct idle_arg {
+	int quiet_ms;
+	double since; /* quiet is counted from the call, not from older output */
+};
+
 static bool pred_idle(struct term *t, void *arg)
 {
-	return term_now_ms() - t->last_byte_ms >= *(int *)arg;
+	struct idle_arg *a = arg;
+	double from = t->last_byte_ms > a->since ? t->last_byte_ms : a->since;
+	return term_now_ms() - from >= a->quiet_ms;
 }
 
 bool term_wait_idle(struct term *t, int quiet_ms, int timeout_ms)
 {
-	return wait_until(t, timeout_ms, pred_idle, &quiet_ms);
+	struct idle_arg a = { quiet_ms, term_now_ms() };
+	return wait_until(t, timeout_ms, pred_idle, &a);
+}
+
+static bool pred_eof(struct term *t, void *arg)
+{
+	return t->eof;
+}
+
+bool term_wait_eof(struct term *t, int timeout_ms)
+{
+	return wait_until(t, timeout_ms, pred_eof, NULL);
 }
 
 static bool pred_output(struct term *t, void *arg)

@@ -63,8 +63,12 @@ int term_find_from(struct term *t, int from, const char *text, int *row, int *co
 bool term_wait_for(struct term *t, const char *text, int timeout_ms);
 /* Block until text is no longer on screen. */
 bool term_wait_gone(struct term *t, const char *text, int timeout_ms);
-/* Block until no byte arrived for quiet_ms (true), or timeout. */
+/* Block until no byte arrived for quiet_ms counted from this call (true),
+ * or timeout. */
 bool term_wait_idle(struct term *t, int quiet_ms, int timeout_ms);
+/* Block until the pty reports end of output (every slave fd closed, e.g.
+ * the program exited): then the emulator holds all it will ever get. */
+bool term_wait_eof(struct term *t, int timeout_ms);
 /* Block until at least one byte arrives after mark (see term_mark). */
 bool term_wait_output(struct term *t, size_t mark, int timeout_ms);
 
