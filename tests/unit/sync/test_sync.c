@@ -521,6 +521,56 @@ START_TEST(test_refresh_stops_on_401)
 }
 END_TEST
 
+static bool is_refresh_deleted(const struct reply *r, void *ctx)
+{
+	return r->origin == ORIGIN_REFRESH && r->kind == REPLY_DELETED && r->driver.id.v &&
+	       strcmp(r->driver.id.v, (const char *)ctx) == 0;
+}
+
+START_TEST(test_create_attach_delete)
+{
+	start_mock(10);
+	cJSON *fl = mockctl_get(mc, "/fleets?limit=1", NULL);
+	ck_assert_ptr_nonnull(fl);
+	char fid[48];
+	snprintf(fid, sizeof(fid), "%s",
+		 jstr(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(fl, "data"), 0), "id"));
+	cJSON_Delete(fl);
+	struct sync *s = new_sync(2, 0.1);
+	struct job c = {.kind = JOB_DRIVER_CREATE, .fleet_id = strdup(fid)};
+	c.dpatch.set = DRV_NAME | DRV_EMAIL;
+	ck_assert_int_eq(opt_str_set(&c.dpatch.v.name, "Ada Lovelace"), 0);
+	ck_assert_int_eq(opt_str_set(&c.dpatch.v.email, "ada@example.com"), 0);
+	uint64_t id = sync_submit(s, &c);
+	struct got g = {0};
+	const struct reply *r = wait_for(s, &g, 20, is_done, &id);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_msg(r->kind == REPLY_DRIVER, "kind %d err %d", r->kind, r->err.kind);
+	ck_assert_str_eq(r->driver.name.v, "Ada Lovelace");
+	ck_assert_uint_eq(r->driver.fleets.n, 1); /* attached after the create */
+	ck_assert_str_eq(r->driver.fleets.v[0], fid);
+	ck_assert_uint_eq(strlen(r->idem_key), 36);
+	char did[48];
+	snprintf(did, sizeof(did), "%s", r->driver.id.v);
+
+	/* the refresh thread reports a visible driver deleted elsewhere */
+	sync_set_visible(s, NULL, 0, (const char *const[]){did}, 1);
+	struct job d = {.kind = JOB_DRIVER_DELETE, .id = strdup(did)};
+	id = sync_submit(s, &d);
+	r = wait_for(s, &g, 20, is_done, &id);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(r->kind, REPLY_DELETED);
+	ck_assert_str_eq(r->driver.id.v, did);
+	ck_assert_ptr_nonnull(wait_for(s, &g, 3, is_refresh_deleted, did));
+	const struct reply *st = wait_new(s, &g, 3, is_status, NULL);
+	ck_assert_ptr_nonnull(st);
+	ck_assert(st->refresh_ok); /* a 404 is news, not a failure */
+	reply_free(g.head);
+	sync_free(s);
+	stop_mock();
+}
+END_TEST
+
 START_TEST(test_refresh_delay)
 {
 	ck_assert(sync_refresh_delay(5, 0, 0.9) == 5);
@@ -606,6 +656,7 @@ static Suite *sync_suite(void)
 	tcase_add_test(tc, test_cancel_stalled_and_queued);
 	tcase_add_test(tc, test_free_while_stalled);
 	tcase_add_test(tc, test_post_carries_idem_key);
+	tcase_add_test(tc, test_create_attach_delete);
 	tcase_add_test(tc, test_refresh_sees_tick);
 	tcase_add_test(tc, test_refresh_backoff_and_recovery);
 	tcase_add_test(tc, test_refresh_stops_on_401);
