@@ -83,6 +83,26 @@ static int json_is_ws(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/* cJSON skips every byte <= 0x20 around the value as if it were whitespace,
+ * NUL and control bytes included.  JSON allows only these four, and no raw NUL
+ * anywhere, so we check the body's edges and NULs ourselves.  (The value's
+ * own first and last bytes are always > 0x20, so the edge scans stay outside
+ * it.) */
+static int json_edges_ok(const char *b, size_t len)
+{
+	size_t i = 0, j = len;
+
+	if (memchr(b, '\0', len))
+		return 0;
+	for (; i < len && (unsigned char)b[i] <= 0x20; i++)
+		if (!json_is_ws(b[i]))
+			return 0;
+	for (; j > i && (unsigned char)b[j - 1] <= 0x20; j--)
+		if (!json_is_ws(b[j - 1]))
+			return 0;
+	return 1;
+}
+
 /* Parse the whole of buf[0..len) or fail with a detail saying why. */
 static cJSON *json_parse(const char *buf, size_t len, struct api_error *err)
 {
@@ -91,7 +111,7 @@ static cJSON *json_parse(const char *buf, size_t len, struct api_error *err)
 	char *copy;
 	size_t i;
 
-	for (i = 0; i < len && json_is_ws(buf[i]); i++)
+	for (i = 0; buf && i < len && json_is_ws(buf[i]); i++)
 		;
 	if (!buf || i == len) {
 		json_set_err(err, API_ERR_MALFORMED, "malformed response: empty body");
@@ -103,7 +123,7 @@ static cJSON *json_parse(const char *buf, size_t len, struct api_error *err)
 	}
 	memcpy(copy, buf, len);
 	copy[len] = '\0';
-	root = cJSON_ParseWithLengthOpts(copy, len + 1, &end, 1);
+	root = json_edges_ok(copy, len) ? cJSON_ParseWithLengthOpts(copy, len + 1, &end, 1) : NULL;
 	if (root) {
 		/* cJSON stops at the first NUL; the body must end there too. */
 		for (i = (size_t)(end - copy); i < len && json_is_ws(copy[i]); i++)
@@ -636,6 +656,7 @@ static void jd_err_field(const cJSON *o, const char *key, const char *old, char 
 void json_decode_error(const char *buf, size_t len, long status, struct api_error *err)
 {
 	struct api_error scratch = {0};
+	const char *text = NULL;
 	const cJSON *o;
 	cJSON *root;
 
@@ -649,6 +670,8 @@ void json_decode_error(const char *buf, size_t len, long status, struct api_erro
 
 		if (cJSON_IsObject(w))
 			o = w; /* Stripe-style wrapper */
+		else if (cJSON_IsString(w) && w->valuestring)
+			text = w->valuestring; /* {"error": "text"} from some gateways */
 	}
 	/* A non-JSON body (a proxy's HTML) clears the fields: NULL everywhere. */
 	jd_err_field(o, "type", NULL, &err->type);
@@ -657,6 +680,8 @@ void json_decode_error(const char *buf, size_t len, long status, struct api_erro
 	jd_err_field(o, "param", NULL, &err->param);
 	jd_err_field(o, "request", "request_id", &err->request_id);
 	jd_err_field(o, "doc_url", NULL, &err->doc_url);
+	if (text && !err->message)
+		err->message = strdup(text);
 	cJSON_Delete(root);
 }
 

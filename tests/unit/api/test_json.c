@@ -327,13 +327,15 @@ END_TEST
 
 static const char *const malformed[] = {
 	"{\"id\":\"drv_1\",", "[", "\"abc", "{\"a\":1}garbage", "", "   \n", "{\"a\":1}\0{}",
-	"<html><body>502</body></html>", "{\"a\":1} }", "nul",
+	"<html><body>502</body></html>", "{\"a\":1} }", "nul", "{\"a\":1}\x01", "\x01{\"a\":1}",
+	"{\"id\":\"x\"}\0", "{\"id\":\"a\0b\"}",
 };
 
 START_TEST(test_malformed)
 {
 	const char *body = malformed[_i];
-	size_t len = _i == 6 ? 10 : strlen(body);
+	/* Rows with an embedded NUL carry their real length. */
+	size_t len = _i == 6 ? 10 : _i == 12 ? 11 : _i == 13 ? 12 : strlen(body);
 	struct driver d = {0};
 	struct api_error err = {0};
 
@@ -756,6 +758,9 @@ START_TEST(test_error_wrapped_and_html)
 	json_decode_error("{\"message\":7,\"code\":[]}", 23, 500, &e);
 	ck_assert_ptr_null(e.message);
 	ck_assert_ptr_null(e.code);
+	json_decode_error("{\"error\":\"upstream timeout\"}", 28, 504, &e);
+	ck_assert_str_eq(e.message, "upstream timeout");
+	ck_assert_str_eq(api_error_format(&e, line, sizeof(line)), "upstream timeout (504)");
 	api_error_clear(&e);
 }
 END_TEST
