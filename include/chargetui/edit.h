@@ -105,7 +105,7 @@ char *edit_minor_text(int64_t minor, const char *currency, char *buf, size_t n);
 
 /* Install the e / n / a / d handlers (ACT_EDIT, ACT_NEW, ACT_ATTACH,
  * ACT_DETACH) into the action table; called once from ui_extensions_init(). */
-void edit_actions_init(void);
+void edit_actions_register(void);
 
 /* --- shared by edit_driver.c and edit_fleet.c (not for other callers) --- */
 

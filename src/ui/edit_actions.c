@@ -145,7 +145,8 @@ static void ed_draw(struct pane *p, struct ui *ui)
 	WINDOW *w = p->win;
 	if (!w)
 		return;
-	if (e->mode == ED_DETACH_ASK) {
+	if (e->mode == ED_DETACH_ASK || (!e->pick && !ed_form(e))) {
+		/* A question, or an attach on its way once its fleet is picked. */
 		ed_draw_question(w, e->busy ? e->busy_text : e->question);
 		return;
 	}
@@ -613,7 +614,7 @@ static unsigned ed_act_detach(struct ui *ui, int action)
 	return ed_act_ref(ui, false);
 }
 
-void edit_actions_init(void)
+void edit_actions_register(void)
 {
 	action_set_handler(ACT_EDIT, ed_act_edit);
 	action_set_handler(ACT_NEW, ed_act_new);
