@@ -331,6 +331,19 @@ bool list_select_id(struct pane *p, const char *id)
 	return true;
 }
 
+bool list_select_screen_row(struct pane *p, int y)
+{
+	struct list_state *ls = p->data;
+	int r = y - 2; /* below the border and the header */
+	if (r < 0 || r >= ls->rows)
+		return false;
+	size_t i = ls->top + (size_t)r;
+	if (i >= store_view_len(ls->view))
+		return false;
+	list_move(ls, (long)i - (long)ls->sel);
+	return true;
+}
+
 size_t list_visible_ids(struct pane *p, const char **ids, size_t max)
 {
 	struct list_state *ls = p->data;

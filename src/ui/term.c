@@ -134,6 +134,9 @@ static void term_modes(bool kiosk)
 	nodelay(stdscr, TRUE);
 	curs_set(0);
 	set_escdelay(25);
+	/* Clicks and the wheel; no click interval, so a press acts at once. */
+	mouseinterval(0);
+	mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 	if (has_colors())
 		start_color();
 }

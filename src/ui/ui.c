@@ -429,6 +429,8 @@ unsigned ui_key(struct ui *ui, int code, bool is_code)
 	ui->message[0] = '\0';
 	if (is_code && code == KEY_RESIZE)
 		return UI_RELAYOUT | UI_REDRAW;
+	if (is_code && code == KEY_MOUSE)
+		return ui_mouse(ui);
 	if (ui->ndialogs) {
 		struct pane *d = ui->dialogs[ui->ndialogs - 1];
 		r = d->ops->key(d, ui, &ev);

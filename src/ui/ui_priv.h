@@ -83,6 +83,8 @@ struct list_state *list_state(struct pane *p);
 const void *list_selected(struct pane *p);
 void list_set_filter(struct pane *p, const char *text);
 bool list_select_id(struct pane *p, const char *id);
+/* Select the record drawn on window row y (a mouse click); false if none. */
+bool list_select_screen_row(struct pane *p, int y);
 /* Up to max ids of the rows on screen now. */
 size_t list_visible_ids(struct pane *p, const char **ids, size_t max);
 /* Sort by a key name ("name", "balance", "-name" for descending); 0 or -1. */
@@ -157,6 +159,8 @@ unsigned ui_open_fleet(struct ui *ui, const char *fleet_id, bool focus_drivers);
 void ui_sync_scope(struct ui *ui);
 void ui_layout(struct ui *ui);
 void ui_set_theme(struct ui *ui, const char *name);
+/* mouse.c: a click focuses and selects, the wheel scrolls. */
+unsigned ui_mouse(struct ui *ui);
 /* reply.c: the first loads (fleets, then every driver) */
 void ui_start_loading(struct ui *ui);
 /* status.c */
