@@ -42,6 +42,8 @@ struct attempt {
 	char *request_id;
 	char *should_retry;
 	bool replayed;
+	int sent; /* requests sent in this try: libcurl re-sends once by itself
+		     when a reused connection turns out dead */
 };
 
 struct http_client {
@@ -185,9 +187,10 @@ static size_t on_header(char *buf, size_t size, size_t nmemb, void *ud)
 		/* A new response (after a 100 Continue): forget the last one's. */
 		char *body = a->body;
 		size_t len = a->len, cap = a->cap;
+		int sent = a->sent;
 		a->body = NULL;
 		attempt_reset(a);
-		a->body = body, a->len = len, a->cap = cap;
+		a->body = body, a->len = len, a->cap = cap, a->sent = sent;
 		return n;
 	}
 	const char *colon = memchr(buf, ':', n);
@@ -213,6 +216,13 @@ static size_t on_header(char *buf, size_t size, size_t nmemb, void *ud)
 		a->replayed = vl == 4 && strncasecmp(v, "true", 4) == 0;
 #undef IS
 	return n;
+}
+
+static int on_prereq(void *ud, char *ip, char *local_ip, int port, int local_port)
+{
+	(void)ip, (void)local_ip, (void)port, (void)local_port;
+	((struct http_client *)ud)->at.sent++;
+	return CURL_PREREQFUNC_OK;
 }
 
 static int on_progress(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
@@ -250,6 +260,8 @@ static int client_setopts(struct http_client *c, const struct http_config *cfg, 
 	SET(CURLOPT_NOPROGRESS, 0L);
 	SET(CURLOPT_XFERINFOFUNCTION, on_progress);
 	SET(CURLOPT_XFERINFODATA, c);
+	SET(CURLOPT_PREREQFUNCTION, on_prereq);
+	SET(CURLOPT_PREREQDATA, c);
 	SET(CURLOPT_USERAGENT, "chargetui/" CHARGETUI_VERSION);
 	SET(CURLOPT_ERRORBUFFER, c->curl_err);
 	if (cfg->cacert)
@@ -618,6 +630,7 @@ static int run_attempts(struct http_client *c, const char *method, const char *u
 	bool ambiguous = false, post = strcmp(method, "POST") == 0;
 	CURLcode cc = CURLE_OK;
 	long status = 0;
+	int resent = 0; /* libcurl's own re-sends, counted in err->attempts */
 	for (int attempt = 1;; attempt++) {
 		if (cancelled(c) || rate_bucket_take(c->bucket, c->cancel) != 0) {
 			err_set(err, API_ERR_CANCELLED, "cancelled");
@@ -631,14 +644,16 @@ static int run_attempts(struct http_client *c, const char *method, const char *u
 		if (cc == CURLE_OK)
 			curl_easy_getinfo(c->h, CURLINFO_RESPONSE_CODE, &status);
 		trace_result(c, cc, status);
-		err->attempts = attempt;
+		if (c->at.sent > 1)
+			resent += c->at.sent - 1;
+		err->attempts = attempt + resent;
 		ambiguous |= outcome_ambiguous(cc);
 		double delay = 0;
 		enum verdict v = judge(c, method, cc, status, attempt, err, &delay);
 		if (v == V_OK) {
 			take_response(c, status, resp);
 			api_error_clear(err);
-			err->attempts = attempt;
+			err->attempts = attempt + resent;
 			err->retry_after_s = -1;
 			return 0;
 		}
