@@ -377,10 +377,16 @@ void theme_resolve(const struct theme *in, int colors, bool default_ok, bool mon
 	*out = *in;
 	for (int i = 0; i < TE_COUNT; i++) {
 		struct theme_style *s = &out->el[i];
+		short fg0 = s->fg, bg0 = s->bg;
 		/* A bright foreground that had to lose its brightness keeps it
-		 * as bold, the way 8-colour terminals have always shown it. */
-		if (s->fg >= 8 && s->fg < 16 && colors < 16)
+		 * as bold, the way 8-colour terminals have always shown it;
+		 * bright black would become black, so it is dim white. */
+		if (s->fg == 8 && colors < 16) {
+			s->fg = COLOR_WHITE;
+			s->attrs |= TA_DIM;
+		} else if (s->fg > 8 && s->fg < 16 && colors < 16) {
 			s->attrs |= TA_BOLD;
+		}
 		s->fg = theme_color_downgrade(s->fg, colors);
 		s->bg = theme_color_downgrade(s->bg, colors);
 		if (!default_ok) {
@@ -388,6 +394,15 @@ void theme_resolve(const struct theme *in, int colors, bool default_ok, bool mon
 				s->fg = COLOR_WHITE;
 			if (s->bg < 0)
 				s->bg = COLOR_BLACK;
+		}
+		/* Two near shades (solarized's grey on darker grey) can land on
+		 * the same basic colour: the text would vanish.  Keep it
+		 * readable with whichever of black and white contrasts. */
+		if (s->fg >= 0 && s->fg == s->bg && fg0 != bg0) {
+			int rgb[3];
+			theme_rgb(s->bg, rgb);
+			s->fg = (rgb[0] * 3 + rgb[1] * 6 + rgb[2]) / 10 < 128 ? COLOR_WHITE
+									      : COLOR_BLACK;
 		}
 	}
 }

@@ -106,6 +106,26 @@ START_TEST(resolve_8_colours_and_no_defaults)
 }
 END_TEST
 
+/* Near shades that map to one basic colour must not hide the text. */
+START_TEST(downgrade_keeps_text_visible)
+{
+	struct theme t, r;
+	theme_builtin(&t, false);
+	t.el[TE_DIM] = (struct theme_style){240, 234, 0};  /* grey on darker grey */
+	t.el[TE_ROW] = (struct theme_style){252, 255, 0};  /* pale on white */
+	for (int colors = 8; colors <= 16; colors += 8) {
+		theme_resolve(&t, colors, true, false, &r);
+		ck_assert_int_ne(r.el[TE_DIM].fg, r.el[TE_DIM].bg);
+		ck_assert_int_ne(r.el[TE_ROW].fg, r.el[TE_ROW].bg);
+	}
+	/* Every shipped colour pair stays distinct on 8 colours. */
+	theme_builtin(&t, false);
+	theme_resolve(&t, 8, false, false, &r);
+	for (int i = 0; i < TE_COUNT; i++)
+		ck_assert_msg(r.el[i].fg != r.el[i].bg, "%s invisible", theme_elem_name(i));
+}
+END_TEST
+
 START_TEST(mono_uses_attributes_only)
 {
 	struct theme t, r;
@@ -178,6 +198,7 @@ int main(void)
 	tcase_add_test(tc, downgrade_to_16_and_8);
 	tcase_add_test(tc, resolve_8_colours_and_no_defaults);
 	tcase_add_test(tc, mono_uses_attributes_only);
+	tcase_add_test(tc, downgrade_keeps_text_visible);
 	tcase_add_test(tc, names_round_trip);
 	tcase_add_test(tc, shipped_themes_parse_cleanly);
 	suite_add_tcase(s, tc);
