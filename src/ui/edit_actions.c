@@ -475,7 +475,12 @@ static unsigned ed_act_edit(struct ui *ui, int action)
 	struct ed *e = calloc(1, sizeof *e);
 	if (!e)
 		return UI_HANDLED;
-	if (s.driver_focus && s.driver) {
+	if (s.driver_focus && !s.driver) {
+		free(e);
+		ui_message(ui, true, "edit: no driver selected");
+		return UI_HANDLED | UI_REDRAW;
+	}
+	if (s.driver_focus) {
 		e->mode = ED_DRIVER;
 		e->drv = edit_driver_open(s.driver);
 		e->base_ms = s.driver->updated.ms;

@@ -182,8 +182,15 @@ bool form_draw(WINDOW *w, struct form *f)
 	if (f->ask != FORM_ASK_NONE && f->ask_text)
 		fv_ask(w, f, h, wd);
 	bool show = f->editing && f->ask == FORM_ASK_NONE && cy >= 0;
-	if (show)
+	if (show) {
+		/* The console keeps the terminal cursor hidden and refreshes
+		 * other windows after this one, so the insertion point is also
+		 * drawn as a reverse-video cell. */
+		unsigned long a = theme_attr(TE_PROMPT);
+		mvwchgat(w, cy, cx, 1, (attr_t)((a & ~A_COLOR) | A_REVERSE), (short)PAIR_NUMBER(a),
+			 NULL);
 		wmove(w, cy, cx);
+	}
 	wnoutrefresh(w);
 	return show;
 }

@@ -126,6 +126,9 @@ START_TEST(test_draw_cursor_wide_text)
 	int vx = (int)(strstr(row(w, y), "王x") - row(w, y)); /* bytes == columns before it here */
 	ck_assert_int_eq(cury, y);
 	ck_assert_int_eq(curx, vx + 3);
+	/* The insertion point is visible even with the terminal cursor hidden. */
+	ck_assert(mvwinch(w, cury, curx) & A_REVERSE);
+	ck_assert(!(mvwinch(w, cury, curx - 1) & A_REVERSE));
 	/* A long value scrolls so the cursor stays inside the field. */
 	for (int i = 0; i < 120; i++)
 		form_key(f, false, 'a' + i % 26);
