@@ -11,16 +11,25 @@
  *   /v1/drivers, /v1/drivers/{id}                 GET list (fleet, vehicle, status filters)
  *                                                 /retrieve, POST create/update, DELETE
  *   /v1/drivers/{id}/attach, /detach              POST {"fleet": "flt_…"}
- *   /v1/charging_sessions                         GET list (driver, fleet, vehicle, status)
+ *   /v1/charging_sessions, /{id}                  GET list (driver, fleet, vehicle, status)
+ *                                                 /retrieve (read-only; made by seed + activity)
  *   /__mock/requests      GET: JSON array of served requests, oldest first:
  *                           {"seq", "method", "path", "query", "headers": {name: value},
- *                            "body" (string or null), "status", "time_ms"}
+ *                            "body" (string or null), "status", "time_ms", "request_id"}
  *                         headers exclude Authorization; ?since=SEQ returns seq > SEQ.
+ *                         status 0 = dropped or stalled (no response sent).
  *                         DELETE: clear the log.  Requests to /__mock/ are not logged.
  *   /__mock/faults        POST body = a fault spec (below) replacing the current one;
- *                         GET returns the current spec; DELETE clears.
- *   /__mock/tick          POST: run one activity step now (as --activity would).
- *   /__mock/state         GET: {"fleets": N, "drivers": N, "requests": N}.
+ *                         GET returns the current spec; DELETE clears.  All three
+ *                         answer {"spec": "<what is still armed, canonical form>"};
+ *                         a bad spec gets 400 with an error object.
+ *   /__mock/tick          POST: run one activity step now (as --activity would);
+ *                         answers {"started": N, ...the /__mock/state counts}.
+ *   /__mock/state         GET: {"fleets": N, "drivers": N, "requests": N, "sessions": N}
+ *                         (drivers: not deleted; requests: entries in the log).
+ * /__mock/ paths need no key and are never logged, rate-limited or faulted.
+ * A /v1 request carrying the header X-Ct-Oracle (a test oracle reading the
+ * truth, see tests/lib/mockctl.h) is never faulted either; it is logged.
  *
  * Fault spec: comma-separated key=value items, the same for --faults and
  * POST /__mock/faults.  Counted faults ("xN", default 1) apply to the next N
@@ -44,10 +53,18 @@
  *   next_page_url=URL         list responses carry this next_page_url
  *   unauthorized=N            the next N requests get 401 authentication_error
  *   hostile=1                 the stored names of the newest 10 drivers and 3 fleets
- *                             become the SAN-1..SAN-10 payloads (see mock_hostile_payload)
+ *                             become the SAN-1..SAN-10 payloads (see mock_hostile_payload):
+ *                             newest driver = payload 0 … 10th newest = payload 9;
+ *                             newest fleet = 0 (SAN-1), then 6 (SAN-5), then 7 (SAN-6)
  *   path=PREFIX               only requests whose path starts with PREFIX match
  *   method=GET|POST|DELETE    only requests with this method match
- * An empty spec or "clear" removes every fault.
+ * An empty spec or "clear" removes every fault.  Only one response-replacing
+ * fault fires per request, in this order: drop, stall, redirect, unauthorized,
+ * status/storm, error_rate, html502; the others stay armed for later requests.
+ * latency, truncate, oversized, drip, invalid_json and content_type combine
+ * with whatever answer is sent.  Values cannot contain commas; an "xN" suffix
+ * is read only on the keys documented with [xN].
+ * Full reference: docs/charge-mock.md and charge-mock(1).
  */
 #ifndef CHARGETUI_MOCK_H
 #define CHARGETUI_MOCK_H
@@ -58,7 +75,7 @@
 
 struct mock_options {
 	const char *host;     /* NULL: "127.0.0.1" */
-	int port;             /* 0: ephemeral */
+	int port;             /* 0: ephemeral (the charge-mock binary defaults to 8417) */
 	uint64_t seed;        /* 0: 1 */
 	int fleets;           /* <0: default 12; 0: none */
 	int drivers;          /* <0: default 240; 0: none */

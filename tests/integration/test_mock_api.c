@@ -1249,6 +1249,37 @@ START_TEST(test_tick)
 }
 END_TEST
 
+START_TEST(test_activity_thread)
+{
+	teardown();
+	struct mock_options o = {.fleets = 3,
+	                         .drivers = 50,
+	                         .seed = 9,
+	                         .rate_limit = -1,
+	                         .activity_s = 0.05,
+	                         .quiet = true};
+	char err[256];
+	M = mock_start(&o, err, sizeof err);
+	ck_assert_msg(M != NULL, "%s", err);
+	int before = state_count("sessions");
+	cJSON *f0 = get_ok("/fleets?limit=3");
+	struct timespec ts = {0, 400 * 1000000L};
+	nanosleep(&ts, NULL);
+	ck_assert_int_gt(state_count("sessions"), before + 2);
+	cJSON *f1 = get_ok("/fleets?limit=3");
+	char *a = cJSON_PrintUnformatted(f0), *b = cJSON_PrintUnformatted(f1);
+	ck_assert_str_ne(a, b); /* balances, totals and `updated` moved */
+	free(a);
+	free(b);
+	cJSON_Delete(f0);
+	cJSON_Delete(f1);
+	double t0 = now_s();
+	teardown();
+	ck_assert(now_s() - t0 < 1.0);
+	setup();
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("mock_api");
@@ -1272,6 +1303,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_fault_filters_and_clear);
 	tcase_add_test(tc, test_fault_hostile);
 	tcase_add_test(tc, test_tick);
+	tcase_add_test(tc, test_activity_thread);
 	suite_add_tcase(s, tc);
 	return s;
 }
