@@ -231,7 +231,9 @@ int form_validate(struct form *f)
 			continue;
 		if (f->create || form_field_changed(fld))
 			msg = form_check_field(f, fld);
-		if (!msg && fld->kind == FORM_META && form_field_changed(fld) && fld->ed.buf[0])
+		/* Only a new key can push the count over: it carries the error. */
+		if (!msg && fld->kind == FORM_META && fld->orig_null && form_field_changed(fld) &&
+		    fld->ed.buf[0])
 			msg = val_meta_count(form_meta_count(f, fld->id));
 		form_set_error(f, i, msg);
 		if (msg) {
@@ -448,6 +450,8 @@ static enum form_reaction form_edit_key(struct form *f, bool keycode, wint_t ch)
 	}
 	if (form_move_key(f, keycode, ch))
 		return FORM_REDRAW;
+	if ((!keycode && ch == FORM_CTRL('s')) || (keycode && ch == KEY_F(2)))
+		return form_submit(f); /* commits the field being edited first */
 	if (keycode) {
 		switch (ch) {
 		case KEY_LEFT: led_left(e); break;

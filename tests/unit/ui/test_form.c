@@ -515,6 +515,45 @@ START_TEST(test_driver_metadata_add_change_remove)
 }
 END_TEST
 
+START_TEST(test_metadata_fifty_keys)
+{
+	struct driver d = {0};
+	load_driver(&d);
+	char k[16];
+	for (int i = 0; i < 50; i++) {
+		snprintf(k, sizeof k, "k%02d", i);
+		edit_meta_apply(&d.metadata, k, "v");
+	}
+	struct edit_driver *e = edit_driver_open(&d);
+	struct form *f = e->form;
+	/* Changing one of 50 keys is fine. */
+	f->focus = (size_t)form_find(f, DRV_METADATA, 0, "k07");
+	type(f, "w");
+	ch(f, '\n');
+	ck_assert_ptr_null(f->f[f->focus].error);
+	/* A 51st key is refused before sending. */
+	for (size_t i = 0; i < f->n; i++)
+		if (f->f[i].kind == FORM_META_ADD)
+			f->focus = i;
+	ch(f, '\n');
+	type(f, "extra");
+	ch(f, '\n');
+	type(f, "x");
+	ck_assert_int_eq(ch(f, 0x13), FORM_REDRAW); /* ^S while editing: commit, validate */
+	ck_assert(!f->editing);
+	ssize_t x = form_find(f, DRV_METADATA, 0, "extra");
+	ck_assert_int_ge(x, 0);
+	ck_assert_ptr_nonnull(f->f[x].error);
+	ck_assert_int_eq((int)f->focus, (int)x);
+	/* Removing another key makes room again. */
+	f->focus = (size_t)form_find(f, DRV_METADATA, 0, "k00");
+	key(f, KEY_DC);
+	ck_assert_int_eq(ch(f, 0x13), FORM_SUBMIT);
+	edit_driver_free(e);
+	driver_clear(&d);
+}
+END_TEST
+
 START_TEST(test_param_to_field)
 {
 	struct driver d = {0};
@@ -766,6 +805,7 @@ static Suite *form_suite(void)
 	tcase_add_test(tc, test_driver_money_minor_units);
 	tcase_add_test(tc, test_driver_preferences_key_by_key);
 	tcase_add_test(tc, test_driver_metadata_add_change_remove);
+	tcase_add_test(tc, test_metadata_fifty_keys);
 	tcase_add_test(tc, test_param_to_field);
 	tcase_add_test(tc, test_error_words);
 	tcase_add_test(tc, test_conflict_theirs_vs_yours);
