@@ -94,6 +94,7 @@ struct form_field {
 	struct led ed;      /* current text */
 	bool edited;        /* the user changed the buffer at least once */
 	const char *const *options; /* FORM_CHOICE, NULL-terminated */
+	unsigned unit_id;   /* FORM_MONEY: id of the field holding its currency */
 	form_check_fn check;
 	char *error;        /* owned; shown at the field */
 	char *theirs;       /* owned; the server's newer value (conflict), or NULL */

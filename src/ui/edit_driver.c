@@ -135,6 +135,8 @@ static int drv_build_form(struct edit_driver *e)
 		f->f[i].required = row->required;
 		f->f[i].options = row->options;
 		f->f[i].check = row->check;
+		if (row->kind == FORM_MONEY)
+			f->f[i].unit_id = DRV_PREF_CURRENCY;
 	}
 	if (edit_add_meta_rows(f, DRV_METADATA, &e->orig.metadata) != 0)
 		return -1;

@@ -48,6 +48,14 @@ static const char *fv_value(const struct form *f, const struct form_field *fld, 
 		if (!*t)
 			return *fld->orig ? "(removed)" : "";
 		return t;
+	case FORM_MONEY: {
+		/* "18.75 eur": the amount is typed in the unit the form says now. */
+		ssize_t u = fld->unit_id ? form_find(f, fld->unit_id, 0, NULL) : -1;
+		if (!*t || u < 0 || !*form_text(f, (size_t)u))
+			return *t ? t : NULL;
+		snprintf(buf, n, "%s %s", t, form_text(f, (size_t)u));
+		return buf;
+	}
 	case FORM_CHOICE:
 		if (focus) {
 			snprintf(buf, n, "< %s >", *t ? t : "—");

@@ -91,6 +91,11 @@ START_TEST(test_draw_labels_sanitized_value_and_error)
 	ck_assert_ptr_nonnull(strstr(row(w, ny), "A^[[2J<U+202E>B"));
 	ck_assert_int_ge(find_row(w, "Email *"), 0);
 	ck_assert_int_ge(find_row(w, "Max price / kWh"), 0);
+	/* Money in currency units, with the currency the form has now. */
+	ssize_t mi = form_find(e->form, DRV_PREF_MAX_PRICE_PER_KWH, 0, NULL);
+	form_set_text(e->form, (size_t)mi, "18.75");
+	form_draw(w, e->form);
+	ck_assert_ptr_nonnull(strstr(row(w, find_row(w, "Max price / kWh")), "18.75 eur"));
 	ck_assert_int_ge(find_row(w, "[ Save ]"), 0);
 	ck_assert_int_ge(find_row(w, "Esc cancel"), 0);
 
