@@ -167,7 +167,10 @@ static void list_draw(struct pane *p, struct ui *ui)
 			list_draw_row(p, ui, ls, 2 + r, rec, i == ls->sel, now);
 	}
 	if (len == 0) {
-		const char *empty = ls->filter[0] ? "no match for the filter" : "nothing here (yet)";
+		bool loading = ui->loading_fleets || ui->loading_drivers || ui->scope_job;
+		const char *empty = ls->filter[0] ? "no match for the filter"
+				    : loading	  ? text_glyph("loading…", "loading...")
+						  : "none";
 		text_put(w, 2, 3, p->w - 4, empty, 0, theme_attr(TE_DIM));
 	}
 out:

@@ -43,6 +43,9 @@ static void st_badges(struct ui *ui, struct status_pen *s)
 		st_put(s, " READ-ONLY ", TE_BADGE_READONLY);
 	}
 	st_gap(s);
+	/* On a narrow screen the error matters more than who we are. */
+	if (s->width < 100)
+		return;
 	if (ui->o.account && *ui->o.account) {
 		st_put(s, ui->o.account, TE_STATUS);
 		st_gap(s);
@@ -98,7 +101,8 @@ void status_draw(struct ui *ui)
 	struct status_pen s = {w, 0, width};
 	st_badges(ui, &s);
 	st_refresh(ui, &s);
-	st_counts(ui, &s);
+	if (width >= 80 || !(ui->message[0] || ui->error[0]))
+		st_counts(ui, &s);
 	if (ui->message[0])
 		st_put(&s, ui->message, ui->message_error ? TE_ERROR : TE_MESSAGE);
 	else if (ui->error[0])
