@@ -113,11 +113,16 @@ static int app_configure(struct app *a)
 {
 	char err[1024];
 	const struct cli_options *o = &a->opt;
-	if (!o->demo) {
-		if (config_load(&a->cfg, NULL, o->profile, err, sizeof(err)) != 0)
+	/* The demo keeps the user's theme and keys but never their account: a
+	 * config it cannot read is not its business. */
+	if (config_load(&a->cfg, NULL, o->profile, err, sizeof(err)) != 0) {
+		if (!o->demo)
 			return fail(err, NULL);
-		config_apply_env(&a->cfg);
+		config_free(&a->cfg);
+		config_init(&a->cfg);
 	}
+	if (!o->demo)
+		config_apply_env(&a->cfg);
 	a->base_url = o->base_url ? o->base_url : a->cfg.base_url ? a->cfg.base_url
 								  : DEFAULT_BASE_URL;
 	a->theme = o->theme ? o->theme : a->cfg.theme ? a->cfg.theme : "default";

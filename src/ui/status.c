@@ -89,6 +89,33 @@ static void st_counts(struct ui *ui, struct status_pen *s)
 	st_put(s, "  ", TE_STATUS);
 }
 
+/* "? help  / filter  : command  Tab pane  q quit", from the key map as it
+ * is now, so a rebound key shows its new key. */
+static void st_hints(struct ui *ui, struct status_pen *s)
+{
+	static const struct {
+		int action;
+		const char *label;
+	} hints[] = {
+		{ACT_HELP, "help"},	   {ACT_FILTER, "filter"},   {ACT_COMMAND, "command"},
+		{ACT_NEXT_PANE, "pane"}, {ACT_QUIT, "quit"},
+	};
+	for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++) {
+		char keys[64], buf[96];
+		const char *why;
+		if (!action_allowed(hints[i].action, ui->o.read_only, ui->o.kiosk, &why))
+			continue;
+		keymap_keys_of(hints[i].action, keys, sizeof(keys));
+		keys[strcspn(keys, " ")] = '\0';
+		if (!keys[0])
+			continue;
+		if (strcmp(keys, "<Tab>") == 0)
+			snprintf(keys, sizeof(keys), "Tab");
+		snprintf(buf, sizeof(buf), "%s %s  ", keys, hints[i].label);
+		st_put(s, buf, TE_STATUS);
+	}
+}
+
 void status_draw(struct ui *ui)
 {
 	WINDOW *w = ui->status;
@@ -107,9 +134,7 @@ void status_draw(struct ui *ui)
 		st_put(&s, ui->message, ui->message_error ? TE_ERROR : TE_MESSAGE);
 	else if (ui->error[0])
 		st_put(&s, ui->error, TE_ERROR);
-	else if (ui->o.kiosk)
-		st_put(&s, "kiosk: read-only view", TE_STATUS);
 	else
-		st_put(&s, "? help  / filter  : command  Tab pane  q quit", TE_STATUS);
+		st_hints(ui, &s);
 	wnoutrefresh(w);
 }
