@@ -62,8 +62,9 @@
  * fault fires per request, in this order: drop, stall, redirect, unauthorized,
  * status/storm, error_rate, html502; the others stay armed for later requests.
  * latency, truncate, oversized, drip, invalid_json and content_type combine
- * with whatever answer is sent.  Values cannot contain commas; an "xN" suffix
- * is read only on the keys documented with [xN].
+ * with whatever answer is sent.  A comma-separated piece without "=" continues
+ * the previous value (so retry_after can be an HTTP-date); an "xN" suffix is
+ * read only on the keys documented with [xN].
  * Full reference: docs/charge-mock.md and charge-mock(1).
  */
 #ifndef CHARGETUI_MOCK_H

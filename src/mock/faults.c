@@ -2,9 +2,9 @@
  * faults.c — the fault spec language of mock.h: parse it into a struct, and
  * print what is still armed.  Applying faults is server.c's business.
  *
- * Items are split on commas, so a URL value cannot contain one.  A count
- * suffix "xN" is read only on the keys documented with [xN], and only when
- * the value ends in x followed by digits.
+ * Items are split on commas; a piece without '=' continues the value before
+ * it, so values may hold commas.  A count suffix "xN" is read only on the keys
+ * documented with [xN], and only when the value ends in x followed by digits.
  */
 #include "internal.h"
 
@@ -76,11 +76,28 @@ static int mk_parse_when(char *v, int *when, int *n)
 	return 0;
 }
 
-/* One key=value item; v is writable. */
-static int mk_parse_item(const char *k, char *v, struct mk_faults *f)
+/* The plain counters: next N matching requests. */
+static int *mk_counter(struct mk_faults *f, const char *k)
+{
+	if (strcmp(k, "truncate") == 0)
+		return &f->truncate_n;
+	if (strcmp(k, "invalid_json") == 0)
+		return &f->invalid_json_n;
+	if (strcmp(k, "html502") == 0)
+		return &f->html502_n;
+	if (strcmp(k, "unauthorized") == 0)
+		return &f->unauthorized_n;
+	return NULL;
+}
+
+/* Items whose value is a number (or two).  -2: not one of them. */
+static int mk_parse_numeric(const char *k, char *v, struct mk_faults *f)
 {
 	long long ll;
+	int *counter = mk_counter(f, k);
 	char *colon = strchr(v, ':');
+	if (counter)
+		return mk_parse_int(v, 0, 1000000000, counter) ? 0 : -1;
 	if (strcmp(k, "latency") == 0) {
 		if (colon)
 			*colon = '\0';
@@ -108,56 +125,13 @@ static int mk_parse_item(const char *k, char *v, struct mk_faults *f)
 		f->status_code = 429;
 		return mk_parse_int(v, 0, 1000000000, &f->status_n) ? 0 : -1;
 	}
-	if (strcmp(k, "retry_after") == 0) {
-		free(f->retry_after);
-		f->retry_after = mk_xstrdup(v);
-		return strpbrk(v, "\r\n") ? -1 : 0;
-	}
-	if (strcmp(k, "drop") == 0)
-		return mk_parse_when(v, &f->drop_when, &f->drop_n);
-	if (strcmp(k, "stall") == 0)
-		return mk_parse_when(v, &f->stall_when, &f->stall_n);
-	if (strcmp(k, "truncate") == 0)
-		return mk_parse_int(v, 0, 1000000000, &f->truncate_n) ? 0 : -1;
-	if (strcmp(k, "invalid_json") == 0)
-		return mk_parse_int(v, 0, 1000000000, &f->invalid_json_n) ? 0 : -1;
-	if (strcmp(k, "html502") == 0)
-		return mk_parse_int(v, 0, 1000000000, &f->html502_n) ? 0 : -1;
-	if (strcmp(k, "unauthorized") == 0)
-		return mk_parse_int(v, 0, 1000000000, &f->unauthorized_n) ? 0 : -1;
-	if (strcmp(k, "oversized") == 0) {
-		if (!mk_parse_ll(v, 0, 1LL << 40, &ll))
+	if (strcmp(k, "oversized") == 0 || strcmp(k, "drip") == 0) {
+		if (!mk_parse_ll(v, 0, k[0] == 'o' ? 1LL << 40 : 1LL << 30, &ll))
 			return -1;
-		f->oversized = ll;
-		return 0;
-	}
-	if (strcmp(k, "drip") == 0) {
-		if (!mk_parse_ll(v, 0, 1LL << 30, &ll))
-			return -1;
-		f->drip_bps = (long)ll;
-		return 0;
-	}
-	if (strcmp(k, "content_type") == 0 || strcmp(k, "redirect") == 0) {
-		bool ct = k[0] == 'c';
-		if (!mk_split_count(v, ct ? &f->content_type_n : &f->redirect_n) || !*v ||
-		    strpbrk(v, "\r\n"))
-			return -1;
-		char **dst = ct ? &f->content_type : &f->redirect;
-		free(*dst);
-		*dst = mk_xstrdup(v);
-		return 0;
-	}
-	if (strcmp(k, "next_page_url") == 0 || strcmp(k, "path") == 0) {
-		char **dst = k[0] == 'n' ? &f->next_page_url : &f->path;
-		free(*dst);
-		*dst = mk_xstrdup(v);
-		return 0;
-	}
-	if (strcmp(k, "method") == 0) {
-		if (strcmp(v, "GET") && strcmp(v, "POST") && strcmp(v, "DELETE"))
-			return -1;
-		free(f->method);
-		f->method = mk_xstrdup(v);
+		if (k[0] == 'o')
+			f->oversized = ll;
+		else
+			f->drip_bps = (long)ll;
 		return 0;
 	}
 	if (strcmp(k, "hostile") == 0) {
@@ -170,39 +144,105 @@ static int mk_parse_item(const char *k, char *v, struct mk_faults *f)
 	return -2;
 }
 
+static int mk_set_text(char **dst, const char *v)
+{
+	if (!*v || strpbrk(v, "\r\n"))
+		return -1; /* these go into headers */
+	free(*dst);
+	*dst = mk_xstrdup(v);
+	return 0;
+}
+
+/* One key=value item; v is writable.  -2: unknown key. */
+static int mk_parse_item(const char *k, char *v, struct mk_faults *f)
+{
+	int r = mk_parse_numeric(k, v, f);
+	if (r != -2)
+		return r;
+	if (strcmp(k, "drop") == 0)
+		return mk_parse_when(v, &f->drop_when, &f->drop_n);
+	if (strcmp(k, "stall") == 0)
+		return mk_parse_when(v, &f->stall_when, &f->stall_n);
+	if (strcmp(k, "content_type") == 0)
+		return mk_split_count(v, &f->content_type_n) ? mk_set_text(&f->content_type, v)
+		                                             : -1;
+	if (strcmp(k, "redirect") == 0)
+		return mk_split_count(v, &f->redirect_n) ? mk_set_text(&f->redirect, v) : -1;
+	if (strcmp(k, "retry_after") == 0)
+		return mk_set_text(&f->retry_after, v);
+	if (strcmp(k, "next_page_url") == 0)
+		return mk_set_text(&f->next_page_url, v);
+	if (strcmp(k, "path") == 0)
+		return mk_set_text(&f->path, v);
+	if (strcmp(k, "method") == 0) {
+		if (strcmp(v, "GET") && strcmp(v, "POST") && strcmp(v, "DELETE"))
+			return -1;
+		return mk_set_text(&f->method, v);
+	}
+	return -2;
+}
+
+static void mk_trim(char **item)
+{
+	*item += strspn(*item, " \t\r\n");
+	size_t len = strlen(*item);
+	while (len && strchr(" \t\r\n", (*item)[len - 1]))
+		(*item)[--len] = '\0';
+}
+
+/* Apply one complete "key=value" (or "clear") to out. */
+static int mk_apply_item(char *item, struct mk_faults *out, char *err, size_t errlen)
+{
+	mk_trim(&item);
+	if (!*item)
+		return 0;
+	if (strcmp(item, "clear") == 0) {
+		mk_faults_free(out);
+		return 0;
+	}
+	char *eq = strchr(item, '=');
+	if (!eq)
+		return mk_ferr(err, errlen, "fault item \"%s\" is not key=value", item);
+	*eq = '\0';
+	int r = mk_parse_item(item, eq + 1, out);
+	if (r == -2)
+		return mk_ferr(err, errlen, "unknown fault \"%s\"", item);
+	if (r != 0)
+		return mk_ferr(err, errlen, "bad value for fault \"%s\": \"%s\"", item, eq + 1);
+	return 0;
+}
+
+/* A piece with no '=' (and not "clear") continues the previous value, so
+ * an HTTP-date ("retry_after=Wed, 21 Oct 2015 07:28:00 GMT") or a URL with
+ * a comma survives the comma split. */
 int mk_faults_parse(const char *spec, struct mk_faults *out, char *err, size_t errlen)
 {
 	memset(out, 0, sizeof *out);
 	if (!spec)
 		return 0;
-	char *copy = mk_xstrdup(spec), *save = NULL;
+	struct mk_buf cur = {0};
+	const char *p = spec;
 	int rc = 0;
-	for (char *item = strtok_r(copy, ",", &save); item && rc == 0;
-	     item = strtok_r(NULL, ",", &save)) {
-		item += strspn(item, " \t\r\n");
-		size_t len = strlen(item);
-		while (len && strchr(" \t\r\n", item[len - 1]))
-			item[--len] = '\0';
-		if (!*item)
-			continue;
-		if (strcmp(item, "clear") == 0) {
-			mk_faults_free(out);
-			continue;
+	while (rc == 0) {
+		size_t n = strcspn(p, ",");
+		char *piece = mk_xstrndup(p, n), *t = piece;
+		mk_trim(&t);
+		bool starts = strchr(t, '=') || strcmp(t, "clear") == 0 || !cur.len;
+		if (starts && cur.len) {
+			rc = mk_apply_item(cur.p, out, err, errlen);
+			cur.len = 0;
 		}
-		char *eq = strchr(item, '=');
-		if (!eq) {
-			rc = mk_ferr(err, errlen, "fault item \"%s\" is not key=value", item);
+		if (!starts)
+			mk_buf_adds(&cur, ",");
+		mk_buf_add(&cur, piece, n);
+		free(piece);
+		if (!p[n])
 			break;
-		}
-		*eq = '\0';
-		int r = mk_parse_item(item, eq + 1, out);
-		if (r == -2)
-			rc = mk_ferr(err, errlen, "unknown fault \"%s\"", item);
-		else if (r != 0)
-			rc = mk_ferr(err, errlen, "bad value for fault \"%s\": \"%s\"", item,
-			             eq + 1);
+		p += n + 1;
 	}
-	free(copy);
+	if (rc == 0 && cur.len)
+		rc = mk_apply_item(cur.p, out, err, errlen);
+	free(cur.p);
 	if (rc != 0)
 		mk_faults_free(out);
 	return rc;
