@@ -50,13 +50,30 @@ struct frec {
 static struct rec tomb_rec;
 #define TOMB (&tomb_rec)
 
+/* What a view's order or filter can depend on.  A put bumps the counter of
+ * each aspect it changed, so a balance tick re-sorts only views sorted by
+ * balance, and re-filters none. */
+enum kdep {
+	K_TEXT,    /* name, email, phone: the haystack and the name order */
+	K_STATUS,
+	K_BALANCE,
+	K_COUNT1,  /* drivers: vehicles count; fleets: total_sessions */
+	K_COUNT2,  /* drivers: fleets count; fleets: total_drivers */
+	K_ENERGY,
+	K_UPDATED,
+	K_CREATED,
+	K_MEMBER,  /* drivers: the fleets list (a fleet view's membership) */
+	K_N
+};
+
 struct table {
 	struct rec **slots;
 	size_t cap;   /* power of two */
 	size_t used;  /* live + tombstones */
-	struct rec **all;
+	struct rec **all; /* additions append; a removal swaps the last in */
 	size_t n, all_cap;
-	uint64_t gen; /* bumped on every change a view could see */
+	uint64_t removes;
+	uint64_t kgen[K_N];
 };
 
 struct store {
@@ -82,8 +99,12 @@ struct store_view {
 	bool desc;
 	struct rec **base;
 	size_t nbase, base_cap;
-	uint64_t base_gen;
 	bool base_valid;
+	uint64_t base_ver;     /* bumped whenever base changes */
+	uint64_t base_removes; /* the table's counters base was built at */
+	uint64_t base_sortgen, base_membergen;
+	size_t base_all_n;     /* table->all[0..base_all_n) are in base */
+	uint64_t rows_textgen, rows_base_ver;
 	struct level *lv; /* lv[nlv-1] is the current filter's result */
 	size_t nlv, lv_cap, lv_rows;
 	struct rec **rows; /* what the UI sees: base or the top level's rows */
@@ -342,7 +363,6 @@ static void table_add(struct table *t, struct rec *r)
 	t->used++;
 	r->pos = t->n;
 	t->all[t->n++] = r;
-	t->gen++;
 }
 
 static void table_unlink(struct table *t, struct rec *r)
@@ -356,7 +376,14 @@ static void table_unlink(struct table *t, struct rec *r)
 	}
 	t->all[r->pos] = t->all[--t->n];
 	t->all[r->pos]->pos = r->pos;
-	t->gen++;
+	t->removes++;
+}
+
+static void table_bump(struct table *t, unsigned deps)
+{
+	for (int k = 0; k < K_N; k++)
+		if (deps & (1u << k))
+			t->kgen[k]++;
 }
 
 /* ---- equality, for the change masks ---- */
@@ -489,6 +516,52 @@ static unsigned fleet_changes(const struct fleet *a, const struct fleet *b)
 	return m;
 }
 
+#define KB(k) (1u << (k))
+
+static unsigned driver_deps(const struct driver *a, const struct driver *b)
+{
+	unsigned k = 0;
+	if (!str_eq(&a->name, &b->name) || !str_eq(&a->email, &b->email) ||
+	    !str_eq(&a->phone, &b->phone))
+		k |= KB(K_TEXT);
+	if (!str_eq(&a->status, &b->status))
+		k |= KB(K_STATUS);
+	if (!i64_eq(&a->wallet_balance, &b->wallet_balance))
+		k |= KB(K_BALANCE);
+	if (a->vehicles.n != b->vehicles.n)
+		k |= KB(K_COUNT1);
+	if (!list_eq(&a->fleets, &b->fleets))
+		k |= KB(K_COUNT2) | KB(K_MEMBER);
+	if (!time_eq(&a->updated, &b->updated))
+		k |= KB(K_UPDATED);
+	if (!time_eq(&a->created, &b->created))
+		k |= KB(K_CREATED);
+	return k;
+}
+
+static unsigned fleet_deps(const struct fleet *a, const struct fleet *b)
+{
+	unsigned k = 0;
+	if (!str_eq(&a->name, &b->name) || !str_eq(&a->email, &b->email) ||
+	    !str_eq(&a->phone, &b->phone))
+		k |= KB(K_TEXT);
+	if (!str_eq(&a->status, &b->status))
+		k |= KB(K_STATUS);
+	if (!i64_eq(&a->wallet_balance, &b->wallet_balance))
+		k |= KB(K_BALANCE);
+	if (!i64_eq(&a->total_sessions, &b->total_sessions))
+		k |= KB(K_COUNT1);
+	if (!i64_eq(&a->total_drivers, &b->total_drivers))
+		k |= KB(K_COUNT2);
+	if (!f64_eq(&a->total_energy_consumed_kwh, &b->total_energy_consumed_kwh))
+		k |= KB(K_ENERGY);
+	if (!time_eq(&a->updated, &b->updated))
+		k |= KB(K_UPDATED);
+	if (!time_eq(&a->created, &b->created))
+		k |= KB(K_CREATED);
+	return k;
+}
+
 /* ---- store ---- */
 
 struct store *store_new(void)
@@ -550,6 +623,7 @@ unsigned store_put_driver(struct store *s, struct driver *d)
 	}
 	if (old) {
 		m = driver_changes(&old->d, &packed);
+		table_bump(&s->drivers, driver_deps(&old->d, &packed));
 		drec_release(old);
 	} else {
 		m = STORE_NEW;
@@ -564,8 +638,6 @@ unsigned store_put_driver(struct store *s, struct driver *d)
 	r->r.id = r->d.id.v;
 	if (nr)
 		table_add(&s->drivers, &nr->r);
-	else if (m)
-		s->drivers.gen++;
 	return m;
 }
 
@@ -583,6 +655,7 @@ unsigned store_put_fleet(struct store *s, struct fleet *f)
 	struct frec *old = (struct frec *)table_find(&s->fleets, f->id.v);
 	if (old) {
 		unsigned m = fleet_changes(&old->f, f);
+		table_bump(&s->fleets, fleet_deps(&old->f, f));
 		fleet_clear(&old->f);
 		old->f = *f;
 		memset(f, 0, sizeof(*f));
@@ -591,8 +664,6 @@ unsigned store_put_fleet(struct store *s, struct fleet *f)
 		old->r.hay_len = hay.hay_len;
 		old->r.name_len = hay.name_len;
 		old->r.id = old->f.id.v;
-		if (m)
-			s->fleets.gen++;
 		return m;
 	}
 	struct frec *nr = calloc(1, sizeof(*nr));
@@ -893,6 +964,30 @@ static int grow(struct rec ***a, size_t *cap, size_t need)
 	return 0;
 }
 
+/* The aspect a view's order depends on. */
+static enum kdep sort_dep(const struct store_view *v)
+{
+	switch (v->key) {
+	case SORT_NAME:
+		return K_TEXT;
+	case SORT_STATUS:
+		return K_STATUS;
+	case SORT_BALANCE:
+		return K_BALANCE;
+	case SORT_SESSIONS:
+		return K_COUNT1;
+	case SORT_DRIVERS:
+		return K_COUNT2;
+	case SORT_ENERGY:
+		return v->kind == VIEW_FLEETS ? K_ENERGY : K_CREATED;
+	case SORT_UPDATED:
+		return K_UPDATED;
+	case SORT_DEFAULT:
+		break;
+	}
+	return K_CREATED;
+}
+
 /* base = the table's records restricted to the fleet, sorted. */
 static int view_build_base(struct store_view *v)
 {
@@ -908,10 +1003,45 @@ static int view_build_base(struct store_view *v)
 	sort_ctx = v;
 	qsort(v->base, n, sizeof(*v->base), cmp_rows);
 	sort_ctx = NULL;
-	v->base_gen = t->gen;
 	v->base_valid = true;
-	v->rows_valid = false;
-	levels_truncate(v, 0);
+	v->base_ver++;
+	v->base_removes = t->removes;
+	v->base_sortgen = t->kgen[sort_dep(v)];
+	v->base_membergen = t->kgen[K_MEMBER];
+	v->base_all_n = t->n;
+	return 0;
+}
+
+/* Records were only added since base was built (a list page arrived): sort
+ * the newcomers and merge them in from the end, O(n + k log k) instead of a
+ * full sort, so loading 100,000 drivers page by page stays smooth. */
+static int view_merge_new(struct store_view *v)
+{
+	struct table *t = view_table(v);
+	size_t k = t->n - v->base_all_n, kk = 0;
+	struct rec **add = malloc(k * sizeof(*add));
+	if (!add || grow(&v->base, &v->base_cap, v->nbase + k) < 0) {
+		free(add);
+		return -1;
+	}
+	bool restrict_fleet = v->kind == VIEW_DRIVERS && v->fleet_id;
+	for (size_t i = v->base_all_n; i < t->n; i++)
+		if (!restrict_fleet || in_fleet(t->all[i], v->fleet_id))
+			add[kk++] = t->all[i];
+	sort_ctx = v;
+	qsort(add, kk, sizeof(*add), cmp_rows);
+	size_t i = v->nbase, j = kk, w = v->nbase + kk;
+	while (j > 0) {
+		if (i > 0 && cmp_rows(&v->base[i - 1], &add[j - 1]) > 0)
+			v->base[--w] = v->base[--i];
+		else
+			v->base[--w] = add[--j];
+	}
+	sort_ctx = NULL;
+	free(add);
+	v->nbase += kk;
+	v->base_all_n = t->n;
+	v->base_ver++;
 	return 0;
 }
 
@@ -989,15 +1119,26 @@ static int view_filter(struct store_view *v)
 static void view_update(struct store_view *v)
 {
 	struct table *t = view_table(v);
-	if (!v->base_valid || v->base_gen != t->gen) {
-		if (view_build_base(v) < 0) {
-			v->base_valid = false;
-			v->nbase = v->nrows = 0;
-			return;
-		}
-	}
-	if (v->rows_valid)
+	bool restricted = v->kind == VIEW_DRIVERS && v->fleet_id;
+	int rc = 0;
+	if (!v->base_valid || v->base_removes != t->removes ||
+	    v->base_sortgen != t->kgen[sort_dep(v)] ||
+	    (restricted && v->base_membergen != t->kgen[K_MEMBER]))
+		rc = view_build_base(v);
+	else if (t->n != v->base_all_n)
+		rc = view_merge_new(v);
+	if (rc < 0) {
+		v->base_valid = v->rows_valid = false;
+		v->nbase = v->nrows = 0;
 		return;
+	}
+	bool fresh = v->rows_textgen == t->kgen[K_TEXT] && v->rows_base_ver == v->base_ver;
+	if (v->rows_valid && fresh)
+		return;
+	if (!fresh)
+		levels_truncate(v, 0); /* results of an older base or older text */
+	v->rows_textgen = t->kgen[K_TEXT];
+	v->rows_base_ver = v->base_ver;
 	if (!v->filter[0]) {
 		v->rows = v->base;
 		v->nrows = v->nbase;

@@ -326,6 +326,63 @@ START_TEST(test_view_sorts_stable_selection)
 }
 END_TEST
 
+/* Views kept up to date incrementally (merges of new pages, updates that
+ * leave the order alone) must read exactly like a view built from scratch. */
+static void same_as_fresh(struct store *s, struct store_view *v, enum sort_key k, bool desc,
+			  const char *fleet, const char *filter)
+{
+	struct store_view *f = store_view_new(s, VIEW_DRIVERS);
+	store_view_set_sort(f, k, desc);
+	store_view_set_fleet(f, fleet);
+	store_view_set_filter(f, filter);
+	size_t n = store_view_len(f);
+	ck_assert_uint_eq(store_view_len(v), n);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_msg(store_view_driver(v, i) == store_view_driver(f, i),
+			      "key %d desc %d row %zu", k, desc, i);
+	store_view_free(f);
+}
+
+START_TEST(test_incremental_views_match_rebuild)
+{
+	static const char *names[] = {"Zoe", "adam", "Émile", "bob", "Marie", "marc", "Ünal"};
+	struct store *s = store_new();
+	enum sort_key keys[] = {SORT_DEFAULT, SORT_NAME, SORT_BALANCE, SORT_UPDATED};
+	struct store_view *v[8];
+	for (int i = 0; i < 8; i++) {
+		v[i] = store_view_new(s, VIEW_DRIVERS);
+		store_view_set_sort(v[i], keys[i % 4], i >= 4);
+		store_view_set_fleet(v[i], i % 3 == 0 ? "flt_a" : NULL);
+		store_view_set_filter(v[i], i % 2 ? "ma" : NULL);
+	}
+	unsigned rnd = 7;
+	char id[32], name[64];
+	for (int page = 0; page < 12; page++) {
+		for (int j = 0; j < 50; j++) {
+			rnd = rnd * 1103515245u + 12345u;
+			int n = (int)(rnd >> 8) % 400; /* some pages replace existing ids */
+			snprintf(id, sizeof(id), "drv_%d", n);
+			snprintf(name, sizeof(name), "%s %d", names[n % 7], (int)(rnd % 5));
+			struct driver d = mkdrv(id, name, "x@y", NULL, (int64_t)(rnd % 97),
+						n % 50, (rnd >> 4) % 2 ? "flt_a" : "flt_b");
+			d.updated.st = FIELD_SET;
+			d.updated.ms = (int64_t)(rnd % 13);
+			store_put_driver(s, &d);
+		}
+		if (page == 6) {
+			snprintf(id, sizeof(id), "drv_%d", 1 + (int)(rnd % 399));
+			store_remove_driver(s, id);
+		}
+		for (int i = 0; i < 8; i++)
+			same_as_fresh(s, v[i], keys[i % 4], i >= 4, i % 3 == 0 ? "flt_a" : NULL,
+				      i % 2 ? "ma" : NULL);
+	}
+	for (int i = 0; i < 8; i++)
+		store_view_free(v[i]);
+	store_free(s);
+}
+END_TEST
+
 static double now_ms(void)
 {
 	struct timespec ts;
@@ -384,6 +441,7 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, test_view_fleet_and_filter);
 	tcase_add_test(tc, test_view_narrow_widen_and_updates);
 	tcase_add_test(tc, test_view_sorts_stable_selection);
+	tcase_add_test(tc, test_incremental_views_match_rebuild);
 	tcase_add_test(tc, test_filter_100k);
 	suite_add_tcase(s, tc);
 	return s;
