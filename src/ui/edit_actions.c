@@ -169,8 +169,13 @@ static void ed_draw(struct pane *p, struct ui *ui)
 static void ed_resize(struct pane *p, struct ui *ui, int y, int x, int h, int w)
 {
 	struct ed *e = ed_of(p);
-	int dh = e->mode == ED_DETACH_ASK ? 7 : h - 2;
+	struct form *f = ed_form(e);
+	/* A form gets a row per field plus room for a few errors; it scrolls
+	 * when more are shown. */
+	int dh = e->mode == ED_DETACH_ASK || (!f && !e->pick) ? 7 : f ? (int)f->n + 10 : h - 2;
 	int dw = e->mode == ED_DETACH_ASK ? 60 : 96;
+	if (dh > h - 2)
+		dh = h - 2;
 	if (dh > 40)
 		dh = 40;
 	pane_center(p, h, w, dh, dw < w - 2 ? dw : w - 2);

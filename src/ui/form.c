@@ -386,6 +386,15 @@ static bool form_is_enter(bool keycode, wint_t ch)
 	return keycode ? ch == KEY_ENTER : (ch == '\n' || ch == '\r');
 }
 
+/* Save from anywhere: F2, ^O (nano's write-out), and ^S for terminals with
+ * flow control off; in cbreak mode with IXON on, ^S never reaches us. */
+static bool form_is_save(bool keycode, wint_t ch)
+{
+	if (keycode)
+		return ch == KEY_F(2);
+	return ch == FORM_CTRL('o') || ch == FORM_CTRL('s');
+}
+
 static enum form_reaction form_answer(struct form *f, bool keycode, wint_t ch)
 {
 	bool yes = !keycode && (ch == 'y' || ch == 'Y');
@@ -450,7 +459,7 @@ static enum form_reaction form_edit_key(struct form *f, bool keycode, wint_t ch)
 	}
 	if (form_move_key(f, keycode, ch))
 		return FORM_REDRAW;
-	if ((!keycode && ch == FORM_CTRL('s')) || (keycode && ch == KEY_F(2)))
+	if (form_is_save(keycode, ch))
 		return form_submit(f); /* commits the field being edited first */
 	if (keycode) {
 		switch (ch) {
@@ -510,7 +519,7 @@ static enum form_reaction form_nav_key(struct form *f, bool keycode, wint_t ch)
 		f->ask_text = "discard your changes?";
 		return FORM_REDRAW;
 	}
-	if ((!keycode && ch == FORM_CTRL('s')) || (keycode && ch == KEY_F(2)))
+	if (form_is_save(keycode, ch))
 		return form_submit(f);
 	if (fld->kind == FORM_CHOICE && (ch == ' ' || (keycode && (ch == KEY_LEFT || ch == KEY_RIGHT)))) {
 		form_choice_step(f, f->focus, keycode && ch == KEY_LEFT ? -1 : 1);

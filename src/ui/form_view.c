@@ -142,14 +142,14 @@ static int fv_field(WINDOW *w, struct form *f, size_t i, int y, int lw, int vw, 
 static const char *fv_footer(const struct form *f)
 {
 	if (f->editing)
-		return "Enter done  Tab next  Esc undo  ^A ^E home/end  ^U ^K ^W delete";
+		return "Enter done  Tab next  Esc undo  F2/^O save  ^A ^E ^U ^K ^W";
 	switch (f->ask) {
 	case FORM_ASK_CONFIRM: return "y yes  n no";
 	case FORM_ASK_DISCARD: return "y/Enter discard  n/Esc keep editing";
 	case FORM_ASK_CONFLICT: return "Enter save yours anyway  Esc back to the form";
 	default: break;
 	}
-	return "Tab move  Enter edit  Space toggle  ^S save  Del remove  Esc cancel";
+	return "Tab move  Enter edit  Space toggle  F2/^O save  Del remove  Esc cancel";
 }
 
 static void fv_ask(WINDOW *w, const struct form *f, int h, int wd)

@@ -261,7 +261,7 @@ START_TEST(test_edit_phone_only_sends_phone)
 	keys("e");
 	ck_assert_int_ge(find_row("Edit driver"), 0);
 	ck_assert_int_ge(find_row("^["), 0);
-	keys("\t\t\n\x15+33189000077\n\x13"); /* Tab Tab to phone, Enter, ^U, type, Enter, ^S */
+	keys("\t\t\n\x15+33189000077\x0f"); /* Tab Tab to phone, Enter, ^U, type, ^O */
 	ck_assert_msg(pump_until("saved driver", 10), "no confirmation");
 	ck_assert_int_lt(find_row("Edit driver"), 0); /* closed */
 	struct mock_reqs r = {0};
@@ -325,7 +325,7 @@ START_TEST(test_conflict_shown_before_sending)
 	server_rename(did, "Renamed Elsewhere");
 	long mark = mockctl_last_seq(mc);
 	ck_assert_int_gt(mark, mark0);
-	keys("\x13");
+	keys("\x0f");
 	ck_assert_msg(pump_until("save yours anyway", 10), "no conflict question");
 	ck_assert_int_ge(find_row("theirs:"), 0);
 	ck_assert_int_ge(find_row("Renamed Elsewhere"), 0);
@@ -354,14 +354,14 @@ START_TEST(test_api_error_keeps_form_open)
 	focus_drivers();
 	keys("e\t\t\n\x15+33189000079\n");
 	ck_assert_int_eq(mockctl_faults(mc, "status=404x1,method=POST"), 0);
-	keys("\x13");
+	keys("\x0f");
 	ck_assert_msg(pump_until("+33189000079", 10), "input lost");
 	pump_until(NULL, 1.0);
 	ck_assert_int_ge(find_row("Edit driver"), 0); /* still open */
 	ck_assert_int_ge(find_row("+33189000079"), 0);
 	/* Saving again after a 4xx is a new intent with a new key (RTY-2). */
 	long mark = mockctl_last_seq(mc);
-	keys("\x13");
+	keys("\x0f");
 	ck_assert_msg(pump_until("saved driver", 10), "second save failed");
 	struct mock_reqs r = {0};
 	mockctl_requests(mc, mark, &r);
@@ -430,9 +430,9 @@ START_TEST(test_create_in_fleet_in_view)
 	long mark = mockctl_last_seq(mc);
 	keys("n");
 	ck_assert_int_ge(find_row("New driver in"), 0);
-	keys("\x13"); /* name and email are required */
+	keys("\x0f"); /* name and email are required */
 	ck_assert_int_ge(find_row("required"), 0);
-	keys("\n\x15Marie Curie\n\t\n\x15marie@example.com\n\x13");
+	keys("\n\x15Marie Curie\n\t\n\x15marie@example.com\n\x0f");
 	ck_assert_msg(pump_until("created driver", 10), "no create confirmation");
 	struct mock_reqs r = {0};
 	mockctl_requests(mc, mark, &r);
@@ -466,7 +466,7 @@ START_TEST(test_edit_fleet_address_line)
 	ck_assert_int_ge(find_row("Edit fleet"), 0);
 	/* Name, Email, Phone, Description, Time zone, Units, Line 1, Line 2,
 	 * Postal code, City: nine Tabs. */
-	keys("\t\t\t\t\t\t\t\t\t\n\x15Lyon\n\x13");
+	keys("\t\t\t\t\t\t\t\t\t\n\x15Lyon\n\x0f");
 	ck_assert_msg(pump_until("saved fleet", 10), "no fleet confirmation");
 	struct mock_reqs r = {0};
 	requests_under(mark, "/v1/fleets/", &r);
