@@ -124,10 +124,12 @@ static void term_install_crash_handler(void)
 
 static void term_modes(bool kiosk)
 {
-	if (kiosk)
-		raw(); /* ^C ^Z ^\ become plain keys nobody binds */
-	else
-		cbreak();
+	/* Raw: ^C ^Z ^\ arrive as keys, so ^C can cancel a text field instead
+	 * of killing the console (ui_key decides), and kiosk mode can ignore
+	 * them.  The same signals sent by kill(1) still come through the
+	 * signalfd. */
+	(void)kiosk;
+	raw();
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);

@@ -6,6 +6,7 @@
  * drivers list over the driver's details on the right, a status line at the
  * bottom.  `z` zooms the focused pane to the whole area.
  */
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -418,14 +419,41 @@ unsigned ui_run_action(struct ui *ui, int action)
 	}
 }
 
+/* ^C ^Z ^\ arrive as keys (raw mode).  Outside text fields they do what
+ * their signals would; in a dialog or the input line ^C is Esc.  In kiosk
+ * mode they do nothing.  Returns true when the key was one of them. */
+static bool ui_control_key(struct ui *ui, int *code, unsigned *r)
+{
+	if (*code != 3 && *code != 26 && *code != 28)
+		return false;
+	*r = UI_HANDLED;
+	if (ui->o.kiosk)
+		return true;
+	if (*code == 26) {
+		term_suspend();
+		ui_layout(ui);
+		*r |= UI_REPAINT | UI_REDRAW;
+		return true;
+	}
+	if (*code == 3 && (ui->ndialogs || ui->prompt.mode)) {
+		*code = 27; /* cancel what is open, keep running */
+		return false;
+	}
+	ui->quit = true;
+	ui->exit_code = 128 + (*code == 3 ? SIGINT : SIGQUIT);
+	return true;
+}
+
 /* One key: the top dialog, the prompt, then the focused pane, then the
  * action's own handler.  Read-only refuses a writing action before any of
  * them sees it (CHECK_READONLY). */
 unsigned ui_key(struct ui *ui, int code, bool is_code)
 {
+	unsigned r;
+	if (!is_code && ui_control_key(ui, &code, &r))
+		return r;
 	struct key_event ev = {.code = code, .is_code = is_code};
 	ev.action = keymap_lookup(&ev);
-	unsigned r;
 	ui->message[0] = '\0';
 	if (is_code && code == KEY_RESIZE)
 		return UI_RELAYOUT | UI_REDRAW;
