@@ -136,7 +136,7 @@ static cJSON *json_parse(const char *buf, size_t len, struct api_error *err)
 	free(copy);
 	if (!root) {
 		json_set_err(err, API_ERR_MALFORMED,
-			     "malformed response: not valid JSON (truncated or trailing data)");
+		             "malformed response: not valid JSON (truncated or trailing data)");
 		return NULL;
 	}
 	if (!json_depth_ok(root)) {
@@ -172,7 +172,7 @@ static const cJSON *jd_item(const cJSON *obj, const char *key, enum field_state 
 
 /* Tolerant reader: the old name is read only when the new one is absent. */
 static const cJSON *jd_item2(const cJSON *obj, const char *key, const char *old,
-			     enum field_state *st)
+                             enum field_state *st)
 {
 	const cJSON *it = jd_item(obj, key, st);
 
@@ -191,7 +191,7 @@ static char *jd_strdup(struct jd *c, const char *s)
 }
 
 static void jd_str2(struct jd *c, const cJSON *obj, const char *key, const char *old,
-		    struct opt_str *out)
+                    struct opt_str *out)
 {
 	const cJSON *it = jd_item2(obj, key, old, &out->st);
 
@@ -270,7 +270,8 @@ static void jd_time(const cJSON *obj, const char *key, struct opt_time *out)
 
 	if (out->st != FIELD_SET)
 		return;
-	if (cJSON_IsString(it) && it->valuestring && ts_parse_rfc3339(it->valuestring, &out->ms) == 0)
+	if (cJSON_IsString(it) && it->valuestring &&
+	    ts_parse_rfc3339(it->valuestring, &out->ms) == 0)
 		return;
 	/* 2^53 s would overflow int64 ms; 10^15 s is already 31 million years. */
 	if (jd_integral(it, &s) == 0 && s <= 1000000000000000LL && s >= -1000000000000000LL) {
@@ -282,7 +283,7 @@ static void jd_time(const cJSON *obj, const char *key, struct opt_time *out)
 }
 
 static void jd_list2(struct jd *c, const cJSON *obj, const char *key, const char *old,
-		     struct str_list *out)
+                     struct str_list *out)
 {
 	const cJSON *it = jd_item2(obj, key, old, &out->st);
 	const cJSON *e;
@@ -294,7 +295,8 @@ static void jd_list2(struct jd *c, const cJSON *obj, const char *key, const char
 		out->st = FIELD_INVALID;
 		return;
 	}
-	cJSON_ArrayForEach(e, it) {
+	cJSON_ArrayForEach(e, it)
+	{
 		if (!cJSON_IsString(e) || !e->valuestring) {
 			out->st = FIELD_INVALID;
 			return;
@@ -308,7 +310,8 @@ static void jd_list2(struct jd *c, const cJSON *obj, const char *key, const char
 		c->oom = 1;
 		return;
 	}
-	cJSON_ArrayForEach(e, it) {
+	cJSON_ArrayForEach(e, it)
+	{
 		if (!(out->v[out->n] = jd_strdup(c, e->valuestring)))
 			return;
 		out->n++;
@@ -342,7 +345,8 @@ static void jd_meta(struct jd *c, const cJSON *obj, const char *key, struct meta
 		out->st = FIELD_INVALID;
 		return;
 	}
-	cJSON_ArrayForEach(e, it) {
+	cJSON_ArrayForEach(e, it)
+	{
 		if (!e->string || !cJSON_IsString(e) || !e->valuestring) {
 			out->st = FIELD_INVALID;
 			return;
@@ -356,7 +360,8 @@ static void jd_meta(struct jd *c, const cJSON *obj, const char *key, struct meta
 		c->oom = 1;
 		return;
 	}
-	cJSON_ArrayForEach(e, it) {
+	cJSON_ArrayForEach(e, it)
+	{
 		if (jd_meta_has(out, e->string)) /* duplicate key: first wins */
 			continue;
 		out->keys[out->n] = jd_strdup(c, e->string);
@@ -398,7 +403,7 @@ static void jd_driver_prefs(struct jd *c, const cJSON *obj, struct driver_prefs 
 	jd_i64(o, "max_price_per_kwh", &p->max_price_per_kwh);
 	jd_bool2(o, "notifications", "charging_notifications", &p->notifications);
 	jd_list2(c, o, "preferred_charging_stations", "preferred_stations",
-		 &p->preferred_charging_stations);
+	         &p->preferred_charging_stations);
 	jd_list(c, o, "preferred_cpos", &p->preferred_cpos);
 }
 
@@ -541,35 +546,39 @@ static int jd_page_head(struct jd *c, const cJSON *root, struct jd_page *p, stru
 
 	p->data = jd_item(root, "data", &st);
 	if (!cJSON_IsArray(p->data)) {
-		json_set_err(err, API_ERR_MALFORMED, "malformed response: list without a data array");
+		json_set_err(err, API_ERR_MALFORMED,
+		             "malformed response: list without a data array");
 		return -1;
 	}
-	cJSON_ArrayForEach(e, p->data) {
+	cJSON_ArrayForEach(e, p->data)
+	{
 		if (!cJSON_IsObject(e)) {
 			json_set_err(err, API_ERR_MALFORMED,
-				     "malformed response: list item is not an object");
+			             "malformed response: list item is not an object");
 			return -1;
 		}
 		p->n++;
 	}
 	obj = jd_item(root, "object", &st);
 	more = jd_item(root, "has_more", &st);
-	p->legacy = (cJSON_IsString(obj) && obj->valuestring && strcmp(obj->valuestring, "list") == 0) ||
-		    (more && !cJSON_GetObjectItemCaseSensitive(root, "next_page_url"));
+	p->legacy =
+	    (cJSON_IsString(obj) && obj->valuestring && strcmp(obj->valuestring, "list") == 0) ||
+	    (more && !cJSON_GetObjectItemCaseSensitive(root, "next_page_url"));
 	if (p->legacy)
 		p->has_more = cJSON_IsTrue(more);
 	if (jd_page_url(c, root, "next_page_url", &p->next_url) < 0 ||
 	    jd_page_url(c, root, "previous_page_url", &p->prev_url) < 0) {
 		free(p->next_url);
 		free(p->prev_url);
-		json_set_err(err, API_ERR_MALFORMED, "malformed response: page link is not a string");
+		json_set_err(err, API_ERR_MALFORMED,
+		             "malformed response: page link is not a string");
 		return -1;
 	}
 	return 0;
 }
 
 int json_decode_driver_page(const char *buf, size_t len, struct driver_page *out,
-			    struct api_error *err)
+                            struct api_error *err)
 {
 	struct jd c = {0};
 	struct jd_page p = {0};
@@ -589,7 +598,8 @@ int json_decode_driver_page(const char *buf, size_t len, struct driver_page *out
 	out->has_more = p.has_more;
 	if (p.n && !(out->items = calloc(p.n, sizeof(*out->items))))
 		c.oom = 1;
-	cJSON_ArrayForEach(e, p.data) {
+	cJSON_ArrayForEach(e, p.data)
+	{
 		if (c.oom)
 			break;
 		jd_driver(&c, e, &out->items[out->n++]);
@@ -604,7 +614,7 @@ int json_decode_driver_page(const char *buf, size_t len, struct driver_page *out
 }
 
 int json_decode_fleet_page(const char *buf, size_t len, struct fleet_page *out,
-			   struct api_error *err)
+                           struct api_error *err)
 {
 	struct jd c = {0};
 	struct jd_page p = {0};
@@ -624,7 +634,8 @@ int json_decode_fleet_page(const char *buf, size_t len, struct fleet_page *out,
 	out->has_more = p.has_more;
 	if (p.n && !(out->items = calloc(p.n, sizeof(*out->items))))
 		c.oom = 1;
-	cJSON_ArrayForEach(e, p.data) {
+	cJSON_ArrayForEach(e, p.data)
+	{
 		if (c.oom)
 			break;
 		jd_fleet(&c, e, &out->items[out->n++]);
@@ -819,7 +830,7 @@ char *json_encode_driver_patch(const struct driver_patch *p)
 			je_bool(&c, pr, "notifications", &dp->notifications);
 		if (s & DRV_PREF_PREFERRED_CHARGING_STATIONS)
 			je_list(&c, pr, "preferred_charging_stations",
-				&dp->preferred_charging_stations);
+			        &dp->preferred_charging_stations);
 		if (s & DRV_PREF_PREFERRED_CPOS)
 			je_list(&c, pr, "preferred_cpos", &dp->preferred_cpos);
 	}

@@ -41,7 +41,7 @@ static int df_list_eq(const struct str_list *a, const struct str_list *b)
 /* Each df_* compares one field, and when it changed copies the new value into
  * dst and sets bit.  0, or -1 on ENOMEM. */
 static int df_str(const struct opt_str *a, const struct opt_str *b, struct opt_str *dst,
-		  uint32_t *set, uint32_t bit)
+                  uint32_t *set, uint32_t bit)
 {
 	if (df_str_eq(a, b) || !df_sendable(b->st))
 		return 0;
@@ -50,7 +50,7 @@ static int df_str(const struct opt_str *a, const struct opt_str *b, struct opt_s
 }
 
 static void df_i64(const struct opt_i64 *a, const struct opt_i64 *b, struct opt_i64 *dst,
-		   uint32_t *set, uint32_t bit)
+                   uint32_t *set, uint32_t bit)
 {
 	if ((a->st == b->st && (a->st != FIELD_SET || a->v == b->v)) || !df_sendable(b->st))
 		return;
@@ -59,7 +59,7 @@ static void df_i64(const struct opt_i64 *a, const struct opt_i64 *b, struct opt_
 }
 
 static void df_bool(const struct opt_bool *a, const struct opt_bool *b, struct opt_bool *dst,
-		    uint32_t *set, uint32_t bit)
+                    uint32_t *set, uint32_t bit)
 {
 	if ((a->st == b->st && (a->st != FIELD_SET || a->v == b->v)) || !df_sendable(b->st))
 		return;
@@ -68,7 +68,7 @@ static void df_bool(const struct opt_bool *a, const struct opt_bool *b, struct o
 }
 
 static int df_list(const struct str_list *a, const struct str_list *b, struct str_list *dst,
-		   uint32_t *set, uint32_t bit)
+                   uint32_t *set, uint32_t bit)
 {
 	if (df_list_eq(a, b) || !df_sendable(b->st))
 		return 0;
@@ -110,7 +110,7 @@ static int df_meta_add(struct meta_map *out, const char *k, const char *v)
 
 /* Changed and added keys with their new values, removed keys with NULL. */
 static int df_meta(const struct meta_map *a, const struct meta_map *b, struct meta_map *out,
-		   uint32_t *set, uint32_t bit)
+                   uint32_t *set, uint32_t bit)
 {
 	int found;
 
@@ -144,7 +144,7 @@ static int df_count(uint32_t set)
 }
 
 static int df_driver_prefs(const struct driver_prefs *a, const struct driver_prefs *b,
-			   struct driver_prefs *d, uint32_t *s)
+                           struct driver_prefs *d, uint32_t *s)
 {
 	if (b->st != FIELD_SET)
 		return 0;
@@ -153,14 +153,14 @@ static int df_driver_prefs(const struct driver_prefs *a, const struct driver_pre
 	       DRV_PREF_MAX_PRICE_PER_KWH);
 	df_bool(&a->notifications, &b->notifications, &d->notifications, s, DRV_PREF_NOTIFICATIONS);
 	return df_str(&a->charging_speed, &b->charging_speed, &d->charging_speed, s,
-		      DRV_PREF_CHARGING_SPEED) |
+	              DRV_PREF_CHARGING_SPEED) |
 	       df_str(&a->currency, &b->currency, &d->currency, s, DRV_PREF_CURRENCY) |
 	       df_str(&a->default_payment_method, &b->default_payment_method,
-		      &d->default_payment_method, s, DRV_PREF_DEFAULT_PAYMENT_METHOD) |
+	              &d->default_payment_method, s, DRV_PREF_DEFAULT_PAYMENT_METHOD) |
 	       df_list(&a->preferred_charging_stations, &b->preferred_charging_stations,
-		       &d->preferred_charging_stations, s, DRV_PREF_PREFERRED_CHARGING_STATIONS) |
+	               &d->preferred_charging_stations, s, DRV_PREF_PREFERRED_CHARGING_STATIONS) |
 	       df_list(&a->preferred_cpos, &b->preferred_cpos, &d->preferred_cpos, s,
-		       DRV_PREF_PREFERRED_CPOS);
+	               DRV_PREF_PREFERRED_CPOS);
 }
 
 int driver_diff(const struct driver *before, const struct driver *after, struct driver_patch *out)
@@ -174,7 +174,7 @@ int driver_diff(const struct driver *before, const struct driver *after, struct 
 	     df_str(&before->email, &after->email, &p.v.email, s, DRV_EMAIL) |
 	     df_str(&before->phone, &after->phone, &p.v.phone, s, DRV_PHONE) |
 	     df_str(&before->license_number, &after->license_number, &p.v.license_number, s,
-		    DRV_LICENSE_NUMBER) |
+	            DRV_LICENSE_NUMBER) |
 	     df_str(&before->status, &after->status, &p.v.status, s, DRV_STATUS) |
 	     df_driver_prefs(&before->preferences, &after->preferences, &p.v.preferences, s) |
 	     df_meta(&before->metadata, &after->metadata, &p.meta, s, DRV_METADATA);
@@ -188,7 +188,7 @@ int driver_diff(const struct driver *before, const struct driver *after, struct 
 }
 
 static int df_address(const struct address *a, const struct address *b, struct address *d,
-		      uint32_t *s)
+                      uint32_t *s)
 {
 	if (b->st != FIELD_SET)
 		return 0;
@@ -202,20 +202,20 @@ static int df_address(const struct address *a, const struct address *b, struct a
 }
 
 static int df_fleet_prefs(const struct fleet_prefs *a, const struct fleet_prefs *b,
-			  struct fleet_prefs *d, uint32_t *s)
+                          struct fleet_prefs *d, uint32_t *s)
 {
 	if (b->st != FIELD_SET)
 		return 0;
 	d->st = FIELD_SET;
 	df_bool(&a->notifications, &b->notifications, &d->notifications, s, FLT_PREF_NOTIFICATIONS);
 	return df_str(&a->billing_cycle, &b->billing_cycle, &d->billing_cycle, s,
-		      FLT_PREF_BILLING_CYCLE) |
+	              FLT_PREF_BILLING_CYCLE) |
 	       df_str(&a->default_currency, &b->default_currency, &d->default_currency, s,
-		      FLT_PREF_DEFAULT_CURRENCY) |
+	              FLT_PREF_DEFAULT_CURRENCY) |
 	       df_str(&a->default_payment_method, &b->default_payment_method,
-		      &d->default_payment_method, s, FLT_PREF_DEFAULT_PAYMENT_METHOD) |
+	              &d->default_payment_method, s, FLT_PREF_DEFAULT_PAYMENT_METHOD) |
 	       df_str(&a->report_frequency, &b->report_frequency, &d->report_frequency, s,
-		      FLT_PREF_REPORT_FREQUENCY);
+	              FLT_PREF_REPORT_FREQUENCY);
 }
 
 int fleet_diff(const struct fleet *before, const struct fleet *after, struct fleet_patch *out)
@@ -229,10 +229,10 @@ int fleet_diff(const struct fleet *before, const struct fleet *after, struct fle
 	     df_str(&before->email, &after->email, &p.v.email, s, FLT_EMAIL) |
 	     df_str(&before->phone, &after->phone, &p.v.phone, s, FLT_PHONE) |
 	     df_str(&before->description, &after->description, &p.v.description, s,
-		    FLT_DESCRIPTION) |
+	            FLT_DESCRIPTION) |
 	     df_str(&before->timezone, &after->timezone, &p.v.timezone, s, FLT_TIMEZONE) |
 	     df_str(&before->metric_system, &after->metric_system, &p.v.metric_system, s,
-		    FLT_METRIC_SYSTEM) |
+	            FLT_METRIC_SYSTEM) |
 	     df_address(&before->address, &after->address, &p.v.address, &p.addr_set) |
 	     df_str(&before->status, &after->status, &p.v.status, s, FLT_STATUS) |
 	     df_fleet_prefs(&before->preferences, &after->preferences, &p.v.preferences, s) |

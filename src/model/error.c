@@ -16,18 +16,30 @@
 static const char *err_phrase(long status)
 {
 	switch (status) {
-	case 400: return "bad request";
-	case 401: return "key rejected";
-	case 403: return "this key lacks permission";
-	case 404: return "not found";
-	case 409: return "conflict";
-	case 422: return "request refused";
-	case 429: return "rate limited";
-	case 500: return "server error";
-	case 502: return "bad gateway";
-	case 503: return "service unavailable";
-	case 504: return "gateway timeout";
-	default: return status >= 500 ? "server error" : "request failed";
+	case 400:
+		return "bad request";
+	case 401:
+		return "key rejected";
+	case 403:
+		return "this key lacks permission";
+	case 404:
+		return "not found";
+	case 409:
+		return "conflict";
+	case 422:
+		return "request refused";
+	case 429:
+		return "rate limited";
+	case 500:
+		return "server error";
+	case 502:
+		return "bad gateway";
+	case 503:
+		return "service unavailable";
+	case 504:
+		return "gateway timeout";
+	default:
+		return status >= 500 ? "server error" : "request failed";
 	}
 }
 
@@ -35,7 +47,7 @@ static const char *err_phrase(long status)
 static void err_tail(const struct api_error *e, char *t, size_t n)
 {
 	snprintf(t, n, " (%ld%s%s%s%s)", e->http_status, e->code ? " " : "", e->code ? e->code : "",
-		 e->request_id ? ", " : "", e->request_id ? e->request_id : "");
+	         e->request_id ? ", " : "", e->request_id ? e->request_id : "");
 }
 
 static void err_http(const struct api_error *e, char *buf, size_t n)
@@ -50,7 +62,8 @@ static void err_http(const struct api_error *e, char *buf, size_t n)
 		return;
 	}
 	if (e->code && strcmp(e->code, "driver_fleet_conflict") == 0) {
-		int not_in = e->message && (strstr(e->message, "not in") || strstr(e->message, "not attached"));
+		int not_in = e->message &&
+		             (strstr(e->message, "not in") || strstr(e->message, "not attached"));
 
 		snprintf(buf, n, "driver is %s in that fleet (409)", not_in ? "not" : "already");
 		return;
@@ -67,7 +80,7 @@ static void err_http(const struct api_error *e, char *buf, size_t n)
 			return;
 		}
 		snprintf(buf, n, "%s (%ld)%s", err_phrase(st), st,
-			 st == 502 || st == 503 || st == 504 ? " from proxy" : "");
+		         st == 502 || st == 503 || st == 504 ? " from proxy" : "");
 		return;
 	}
 	snprintf(buf, n, "%s%s", err_phrase(st), tail);
@@ -99,7 +112,7 @@ static void err_redact(char *buf, size_t n)
 			continue;
 		}
 		for (q = p + 6; (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
-				(*q >= '0' && *q <= '9') || *q == '_';
+		                (*q >= '0' && *q <= '9') || *q == '_';
 		     q++)
 			;
 		rest = strlen(q) + 1;
@@ -118,18 +131,30 @@ char *api_error_format(const struct api_error *e, char *buf, size_t n)
 	if (!buf || n == 0)
 		return buf;
 	switch (e ? e->kind : API_OK) {
-	case API_OK: snprintf(buf, n, "ok"); break;
-	case API_ERR_HTTP: err_http(e, buf, n); break;
-	case API_ERR_NETWORK: err_with_detail(e, "network error", buf, n); break;
-	case API_ERR_TIMEOUT: err_with_detail(e, "timed out", buf, n); break;
+	case API_OK:
+		snprintf(buf, n, "ok");
+		break;
+	case API_ERR_HTTP:
+		err_http(e, buf, n);
+		break;
+	case API_ERR_NETWORK:
+		err_with_detail(e, "network error", buf, n);
+		break;
+	case API_ERR_TIMEOUT:
+		err_with_detail(e, "timed out", buf, n);
+		break;
 	case API_ERR_UNKNOWN:
 		snprintf(buf, n, "unknown \xE2\x80\x94 verify: the server may have applied it");
 		break;
 	case API_ERR_MALFORMED:
 		snprintf(buf, n, "%s", e->detail ? e->detail : "malformed response");
 		break;
-	case API_ERR_TOO_LARGE: snprintf(buf, n, "response too large"); break;
-	case API_ERR_TOO_DEEP: snprintf(buf, n, "response too deep"); break;
+	case API_ERR_TOO_LARGE:
+		snprintf(buf, n, "response too large");
+		break;
+	case API_ERR_TOO_DEEP:
+		snprintf(buf, n, "response too deep");
+		break;
 	case API_ERR_REFUSED:
 		if (e->detail && strstr(e->detail, "cross-origin"))
 			snprintf(buf, n, "refused cross-origin page link");
@@ -137,13 +162,24 @@ char *api_error_format(const struct api_error *e, char *buf, size_t n)
 			err_with_detail(e, "refused", buf, n);
 		break;
 	case API_ERR_REDIRECT:
-		snprintf(buf, n, "unexpected redirect (%ld)", e->http_status ? e->http_status : 300);
+		snprintf(buf, n, "unexpected redirect (%ld)",
+		         e->http_status ? e->http_status : 300);
 		break;
-	case API_ERR_TLS: err_with_detail(e, "TLS verification failed", buf, n); break;
-	case API_ERR_CANCELLED: snprintf(buf, n, "cancelled"); break;
-	case API_ERR_RATE_LIMITED: err_with_detail(e, "rate limited (429)", buf, n); break;
-	case API_ERR_INTERNAL: err_with_detail(e, "internal error", buf, n); break;
-	default: snprintf(buf, n, "error"); break;
+	case API_ERR_TLS:
+		err_with_detail(e, "TLS verification failed", buf, n);
+		break;
+	case API_ERR_CANCELLED:
+		snprintf(buf, n, "cancelled");
+		break;
+	case API_ERR_RATE_LIMITED:
+		err_with_detail(e, "rate limited (429)", buf, n);
+		break;
+	case API_ERR_INTERNAL:
+		err_with_detail(e, "internal error", buf, n);
+		break;
+	default:
+		snprintf(buf, n, "error");
+		break;
 	}
 	err_redact(buf, n);
 	return buf;

@@ -280,8 +280,7 @@ int driver_copy(struct driver *dst, const struct driver *src)
 	     opt_str_copy(&t.email, &src->email) | str_list_copy(&t.fleets, &src->fleets) |
 	     opt_str_copy(&t.license_number, &src->license_number) |
 	     meta_map_copy(&t.metadata, &src->metadata) | opt_str_copy(&t.name, &src->name) |
-	     opt_str_copy(&t.phone, &src->phone) |
-	     str_list_copy(&t.policy_ids, &src->policy_ids) |
+	     opt_str_copy(&t.phone, &src->phone) | str_list_copy(&t.policy_ids, &src->policy_ids) |
 	     driver_prefs_copy(&t.preferences, &src->preferences) |
 	     opt_str_copy(&t.status, &src->status) | str_list_copy(&t.vehicles, &src->vehicles);
 	driver_clear(dst);
@@ -306,10 +305,12 @@ int fleet_copy(struct fleet *dst, const struct fleet *src)
 	t.total_vehicles = src->total_vehicles;
 	t.wallet_balance = src->wallet_balance;
 	rc = opt_str_copy(&t.id, &src->id) | opt_str_copy(&t.object, &src->object) |
-	     address_copy(&t.address, &src->address) | opt_str_copy(&t.description, &src->description) |
-	     opt_str_copy(&t.email, &src->email) | meta_map_copy(&t.metadata, &src->metadata) |
-	     opt_str_copy(&t.metric_system, &src->metric_system) | opt_str_copy(&t.name, &src->name) |
-	     opt_str_copy(&t.phone, &src->phone) | str_list_copy(&t.policy_ids, &src->policy_ids) |
+	     address_copy(&t.address, &src->address) |
+	     opt_str_copy(&t.description, &src->description) | opt_str_copy(&t.email, &src->email) |
+	     meta_map_copy(&t.metadata, &src->metadata) |
+	     opt_str_copy(&t.metric_system, &src->metric_system) |
+	     opt_str_copy(&t.name, &src->name) | opt_str_copy(&t.phone, &src->phone) |
+	     str_list_copy(&t.policy_ids, &src->policy_ids) |
 	     fleet_prefs_copy(&t.preferences, &src->preferences) |
 	     opt_str_copy(&t.status, &src->status) | opt_str_copy(&t.timezone, &src->timezone);
 	fleet_clear(dst);

@@ -17,9 +17,9 @@
 #define MONEY_LIMIT 9007199254740991LL /* 2^53 - 1: what JSON carries exactly (JSN-6) */
 
 /* Codes whose minor unit is not 2 (ISO 4217 list). */
-static const char *const money_exp0[] = {"bif", "clp", "djf", "gnf", "isk", "jpy", "kmf", "krw",
-					 "pyg", "rwf", "ugx", "uyi", "vnd", "vuv", "xaf", "xof",
-					 "xpf", NULL};
+static const char *const money_exp0[] = {"bif", "clp", "djf", "gnf", "isk", "jpy",
+                                         "kmf", "krw", "pyg", "rwf", "ugx", "uyi",
+                                         "vnd", "vuv", "xaf", "xof", "xpf", NULL};
 static const char *const money_exp3[] = {"bhd", "iqd", "jod", "kwd", "lyd", "omr", "tnd", NULL};
 static const char *const money_exp4[] = {"clf", "uyw", NULL};
 
@@ -27,9 +27,9 @@ static const char *const money_exp4[] = {"clf", "uyw", NULL};
  * the exponent lists above; a well-formed code not listed anywhere is shown as
  * a suffix ("18.75 XYZ"), as the header says. */
 static const char *const money_known[] = {
-	"aed", "ars", "aud", "bgn", "brl", "cad", "chf", "cny", "czk", "dkk", "egp", "hkd", "huf",
-	"idr", "ils", "inr", "mad", "mxn", "myr", "nok", "nzd", "php", "pln", "ron", "rub", "sar",
-	"sek", "sgd", "thb", "try", "twd", "uah", "zar", NULL};
+    "aed", "ars", "aud", "bgn", "brl", "cad", "chf", "cny", "czk", "dkk", "egp", "hkd",
+    "huf", "idr", "ils", "inr", "mad", "mxn", "myr", "nok", "nzd", "php", "pln", "ron",
+    "rub", "sar", "sek", "sgd", "thb", "try", "twd", "uah", "zar", NULL};
 
 static int money_in(const char *const *list, const char *c)
 {
@@ -62,7 +62,8 @@ static const char *money_symbol(const char *c)
 {
 	static const struct {
 		const char *code, *sym;
-	} syms[] = {{"eur", "\xE2\x82\xAC"}, {"usd", "$"}, {"gbp", "\xC2\xA3"}, {"jpy", "\xC2\xA5"}};
+	} syms[] = {
+	    {"eur", "\xE2\x82\xAC"}, {"usd", "$"}, {"gbp", "\xC2\xA3"}, {"jpy", "\xC2\xA5"}};
 
 	for (size_t i = 0; c && i < sizeof(syms) / sizeof(syms[0]); i++)
 		if (strcasecmp(syms[i].code, c) == 0)

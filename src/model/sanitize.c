@@ -39,7 +39,7 @@ struct san_out {
 	unsigned flags;
 	enum san_mode mode;
 	int full;
-	int cut_ok;   /* an ellipsis fits after cut_len */
+	int cut_ok; /* an ellipsis fits after cut_len */
 	size_t cut_len;
 	int cut_w;
 };
@@ -106,9 +106,11 @@ static size_t san_decode(const unsigned char *s, size_t n, unsigned *cp)
 	if (c >= 0xC2 && c <= 0xDF)
 		need = 1, *cp = c & 0x1F;
 	else if (c >= 0xE0 && c <= 0xEF)
-		need = 2, *cp = c & 0x0F, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+		need = 2, *cp = c & 0x0F, lo = c == 0xE0 ? 0xA0 : 0x80,
+		hi = c == 0xED ? 0x9F : 0xBF;
 	else if (c >= 0xF0 && c <= 0xF4)
-		need = 3, *cp = c & 0x07, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+		need = 3, *cp = c & 0x07, lo = c == 0xF0 ? 0x90 : 0x80,
+		hi = c == 0xF4 ? 0x8F : 0xBF;
 	else
 		goto bad;
 	if (n <= need || s[1] < lo || s[1] > hi)
@@ -225,9 +227,13 @@ static void san_put_control(struct san_out *o, unsigned cp)
 		return;
 	}
 	if (o->mode == SAN_MODE_LOG) {
-		const char *named = cp == '\n' ? "\\n" : cp == '\r' ? "\\r" : cp == '\t' ? "\\t" : NULL;
+		const char *named = cp == '\n'   ? "\\n"
+		                    : cp == '\r' ? "\\r"
+		                    : cp == '\t' ? "\\t"
+		                                 : NULL;
 
-		n = named ? snprintf(t, sizeof(t), "%s", named) : snprintf(t, sizeof(t), "\\x%02x", cp);
+		n = named ? snprintf(t, sizeof(t), "%s", named)
+		          : snprintf(t, sizeof(t), "\\x%02x", cp);
 	} else {
 		t[0] = '^';
 		t[1] = (char)(cp ^ 0x40); /* ESC -> '[', DEL -> '?' */
@@ -339,11 +345,13 @@ static void san_run(const char *in, size_t len, struct san_out *o)
 
 /* ---- public API -------------------------------------------------------- */
 
-int san_display(const char *in, size_t len, int max_width, unsigned flags, char *out,
-		size_t outsz)
+int san_display(const char *in, size_t len, int max_width, unsigned flags, char *out, size_t outsz)
 {
-	struct san_out o = {.buf = out, .cap = outsz, .max = max_width < 0 ? -1 : max_width,
-			    .flags = flags, .mode = SAN_MODE_DISPLAY};
+	struct san_out o = {.buf = out,
+	                    .cap = outsz,
+	                    .max = max_width < 0 ? -1 : max_width,
+	                    .flags = flags,
+	                    .mode = SAN_MODE_DISPLAY};
 
 	if (!out || outsz == 0)
 		return 0;

@@ -144,9 +144,9 @@ int ts_parse_rfc3339(const char *s, int64_t *ms_out)
 	if (tf_offset(&p, &off) < 0 || *p != '\0')
 		return -1;
 	*ms_out = ((tf_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 +
-		    se - off) *
-		   1000) +
-		  ms;
+	            se - off) *
+	           1000) +
+	          ms;
 	return 0;
 }
 
@@ -177,8 +177,8 @@ static void tf_split(int64_t ms, struct tf_civil *c)
 
 /* Extreme int64 ms values would overflow the offset arithmetic and print
  * 12-digit years; clamp to years 0..9999 which is all the API can mean. */
-#define TF_MS_MIN (-62167219200000LL)  /* 0000-01-01T00:00:00Z */
-#define TF_MS_MAX (253402300799999LL)  /* 9999-12-31T23:59:59.999Z */
+#define TF_MS_MIN (-62167219200000LL) /* 0000-01-01T00:00:00Z */
+#define TF_MS_MAX (253402300799999LL) /* 9999-12-31T23:59:59.999Z */
 
 static int64_t tf_clamp(int64_t ms)
 {
@@ -193,7 +193,7 @@ char *ts_format_rfc3339(int64_t ms, char *buf, size_t n)
 		return buf;
 	tf_split(tf_clamp(ms), &c);
 	snprintf(buf, n, "%04lld-%02u-%02uT%02u:%02u:%02u.%03uZ", (long long)c.y, c.mo, c.d, c.h,
-		 c.mi, c.s, c.ms);
+	         c.mi, c.s, c.ms);
 	return buf;
 }
 
@@ -354,10 +354,10 @@ static int32_t tf_px_offset(const struct tf_posix *px, int64_t t)
 
 struct tf_zone {
 	char name[64];
-	size_t n;       /* transitions */
-	int64_t *at;    /* transition instants, UTC seconds */
-	int32_t *off;   /* offset in effect from at[i] */
-	int32_t first;  /* offset before the first transition */
+	size_t n;      /* transitions */
+	int64_t *at;   /* transition instants, UTC seconds */
+	int32_t *off;  /* offset in effect from at[i] */
+	int32_t first; /* offset before the first transition */
 	struct tf_posix px;
 };
 
@@ -383,8 +383,8 @@ static int tf_block(const unsigned char *b, size_t len, int tsz, struct tf_zone 
 	for (int i = 0; i < 6; i++)
 		if ((cnt[i] = tf_be32(b + 20 + 4 * i)) > 65536)
 			return -1;
-	need = 44 + (size_t)cnt[3] * (tsz + 1) + cnt[4] * 6 + cnt[5] + cnt[2] * (tsz + 4) +
-	       cnt[1] + cnt[0];
+	need = 44 + (size_t)cnt[3] * (tsz + 1) + cnt[4] * 6 + cnt[5] + cnt[2] * (tsz + 4) + cnt[1] +
+	       cnt[0];
 	if (need > len || cnt[4] == 0)
 		return -1;
 	*used = need;
@@ -456,7 +456,8 @@ static struct tf_zone *tf_zone_load(const char *name)
 		if (used + 1 < len && b[used] == '\n') {
 			char foot[128];
 			size_t k = 0;
-			for (size_t i = used + 1; i < len && b[i] != '\n' && k + 1 < sizeof(foot); i++)
+			for (size_t i = used + 1; i < len && b[i] != '\n' && k + 1 < sizeof(foot);
+			     i++)
 				foot[k++] = (char)b[i];
 			foot[k] = '\0';
 			tf_px_parse(foot, &z->px);

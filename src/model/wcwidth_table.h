@@ -11,11 +11,11 @@ struct san_range {
 	unsigned lo, hi; /* inclusive */
 };
 
-extern const struct san_range san_tab_zero[];    /* Mn, Me, Hangul jamo V/T: width 0 */
+extern const struct san_range san_tab_zero[]; /* Mn, Me, Hangul jamo V/T: width 0 */
 extern const size_t san_tab_zero_n;
-extern const struct san_range san_tab_wide[];    /* East Asian W/F: width 2 */
+extern const struct san_range san_tab_wide[]; /* East Asian W/F: width 2 */
 extern const size_t san_tab_wide_n;
-extern const struct san_range san_tab_format[];  /* Cf, Zl, Zp: shown as <U+XXXX> */
+extern const struct san_range san_tab_format[]; /* Cf, Zl, Zp: shown as <U+XXXX> */
 extern const size_t san_tab_format_n;
 extern const struct san_range san_tab_invalid[]; /* Cn, Co, Cs: width -1 */
 extern const size_t san_tab_invalid_n;

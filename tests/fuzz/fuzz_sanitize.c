@@ -18,8 +18,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static int next_cp(const unsigned char **p, unsigned *cp)
 {
 	const unsigned char *s = *p;
-	int n = s[0] < 0x80 ? 1 : (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3
-			       : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+	int n = s[0] < 0x80             ? 1
+	        : (s[0] & 0xE0) == 0xC0 ? 2
+	        : (s[0] & 0xF0) == 0xE0 ? 3
+	        : (s[0] & 0xF8) == 0xF0 ? 4
+	                                : 0;
 
 	if (!n)
 		return -1;
@@ -45,7 +48,8 @@ static void check(const char *out, int w, int maxw)
 		assert(next_cp(&p, &cp) == 0);
 		assert(!(cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)));
 		assert(!(cp >= 0x202A && cp <= 0x202E) && !(cp >= 0x2066 && cp <= 0x2069));
-		assert(cp != 0x200B && cp != 0x200E && cp != 0x200F && cp != 0x061C && cp != 0xFEFF);
+		assert(cp != 0x200B && cp != 0x200E && cp != 0x200F && cp != 0x061C &&
+		       cp != 0xFEFF);
 		assert(san_wcwidth(cp) >= 0);
 	}
 	assert(maxw < 0 || w <= maxw);

@@ -75,18 +75,18 @@ struct drv_expect {
 };
 
 static const struct drv_expect drv_fixtures[] = {
-	{"driver_attach_response.json", "drv_pG7WUA9VqdyE5aecCMG52LHfe9GriKAS",
-	 "2026-04-01T00:13:30.836Z", "flt_AIquEM0HEys6hfT24YqvYcfoAGnj3ZAI", NULL,
-	 "pol_xfyXXHSkulv2zRfNglV1hBe9wl4bY1Xy", "chst_OO72mx3zdAd5mswmTda2fpXHvLFYzAbm",
-	 "2026-04-01T01:13:23.895Z", "veh_GSNdIjaKyEAjtJRJOxTSecFn2eRshZwT"},
-	{"driver_detach_response.json", "drv_jFme4vQtEAyhWAWt18YgmYvHSUL4AXx5",
-	 "2026-04-01T00:15:50.826Z", NULL, NULL, "pol_63Y8tKmKLDoFZzg2OtBQp4RHJ8zFT4Lq",
-	 "chst_4FZiRdOLdrq4vqnFI8mycph4eAuqoJsU", "2026-04-01T01:16:32.263Z",
-	 "veh_Qy85Av6BkY1gGKQM5fhqc543tAXpxsAk"},
-	{"driver_update_response.json", "drv_ETjCYs2UoLbMuKHS0CKfu8EUxXGMMj2V",
-	 "2026-04-01T00:36:43.890Z", "flt_grOWx6EexbLtcXYJiCsSmRVeA5r1rbEc", "+33189000029",
-	 "pol_dhAZs1vmCVr8gAkknRkPzJQ5u8EMQwFh", "chst_uiIgEAEpjxf5JVAowpX8AUuhy2x3wAMd",
-	 "2026-04-01T01:36:42.785Z", "veh_6T4Jc2F3VnFFAPu6dpWop9lduX6iBAbu"},
+    {"driver_attach_response.json", "drv_pG7WUA9VqdyE5aecCMG52LHfe9GriKAS",
+     "2026-04-01T00:13:30.836Z", "flt_AIquEM0HEys6hfT24YqvYcfoAGnj3ZAI", NULL,
+     "pol_xfyXXHSkulv2zRfNglV1hBe9wl4bY1Xy", "chst_OO72mx3zdAd5mswmTda2fpXHvLFYzAbm",
+     "2026-04-01T01:13:23.895Z", "veh_GSNdIjaKyEAjtJRJOxTSecFn2eRshZwT"},
+    {"driver_detach_response.json", "drv_jFme4vQtEAyhWAWt18YgmYvHSUL4AXx5",
+     "2026-04-01T00:15:50.826Z", NULL, NULL, "pol_63Y8tKmKLDoFZzg2OtBQp4RHJ8zFT4Lq",
+     "chst_4FZiRdOLdrq4vqnFI8mycph4eAuqoJsU", "2026-04-01T01:16:32.263Z",
+     "veh_Qy85Av6BkY1gGKQM5fhqc543tAXpxsAk"},
+    {"driver_update_response.json", "drv_ETjCYs2UoLbMuKHS0CKfu8EUxXGMMj2V",
+     "2026-04-01T00:36:43.890Z", "flt_grOWx6EexbLtcXYJiCsSmRVeA5r1rbEc", "+33189000029",
+     "pol_dhAZs1vmCVr8gAkknRkPzJQ5u8EMQwFh", "chst_uiIgEAEpjxf5JVAowpX8AUuhy2x3wAMd",
+     "2026-04-01T01:36:42.785Z", "veh_6T4Jc2F3VnFFAPu6dpWop9lduX6iBAbu"},
 };
 
 START_TEST(test_driver_fixtures)
@@ -265,8 +265,8 @@ START_TEST(test_encode_driver_full_order)
 	char *got;
 
 	p.set = DRV_NAME | DRV_LICENSE_NUMBER | DRV_STATUS | DRV_PREF_CURRENCY |
-		DRV_PREF_MAX_PRICE_PER_KWH | DRV_PREF_NOTIFICATIONS | DRV_PREF_PREFERRED_CPOS |
-		DRV_METADATA;
+	        DRV_PREF_MAX_PRICE_PER_KWH | DRV_PREF_NOTIFICATIONS | DRV_PREF_PREFERRED_CPOS |
+	        DRV_METADATA;
 	opt_str_set(&p.v.status, "suspended");
 	opt_str_set(&p.v.name, "Ann \"Q\"");
 	opt_str_set(&p.v.license_number, NULL);
@@ -289,10 +289,10 @@ START_TEST(test_encode_driver_full_order)
 	p.meta.keys[1] = strdup("gone"); /* vals[1] NULL: removal */
 	got = json_encode_driver_patch(&p);
 	ck_assert_str_eq(got, "{\"name\":\"Ann \\\"Q\\\"\",\"license_number\":null,"
-			      "\"status\":\"suspended\",\"preferences\":{\"currency\":\"usd\","
-			      "\"max_price_per_kwh\":9007199254740991,\"notifications\":false,"
-			      "\"preferred_cpos\":[\"a\",\"b\"]},"
-			      "\"metadata\":{\"team\":\"north\",\"gone\":\"\"}}");
+	                      "\"status\":\"suspended\",\"preferences\":{\"currency\":\"usd\","
+	                      "\"max_price_per_kwh\":9007199254740991,\"notifications\":false,"
+	                      "\"preferred_cpos\":[\"a\",\"b\"]},"
+	                      "\"metadata\":{\"team\":\"north\",\"gone\":\"\"}}");
 	free(got);
 	driver_patch_clear(&p);
 }
@@ -313,8 +313,8 @@ START_TEST(test_encode_fleet_patch)
 	opt_str_set(&p.v.preferences.report_frequency, "daily");
 	got = json_encode_fleet_patch(&p);
 	ck_assert_str_eq(got, "{\"name\":\"Lyon Depot\",\"description\":null,"
-			      "\"address\":{\"city\":\"Lyon\",\"line2\":null},"
-			      "\"preferences\":{\"report_frequency\":\"daily\"}}");
+	                      "\"address\":{\"city\":\"Lyon\",\"line2\":null},"
+	                      "\"preferences\":{\"report_frequency\":\"daily\"}}");
 	free(got);
 	fleet_patch_clear(&p);
 	got = json_encode_fleet_patch(&p);
@@ -326,9 +326,20 @@ END_TEST
 /* ---- JSN-2: whole body, clean errors ------------------------------------ */
 
 static const char *const malformed[] = {
-	"{\"id\":\"drv_1\",", "[", "\"abc", "{\"a\":1}garbage", "", "   \n", "{\"a\":1}\0{}",
-	"<html><body>502</body></html>", "{\"a\":1} }", "nul", "{\"a\":1}\x01", "\x01{\"a\":1}",
-	"{\"id\":\"x\"}\0", "{\"id\":\"a\0b\"}",
+    "{\"id\":\"drv_1\",",
+    "[",
+    "\"abc",
+    "{\"a\":1}garbage",
+    "",
+    "   \n",
+    "{\"a\":1}\0{}",
+    "<html><body>502</body></html>",
+    "{\"a\":1} }",
+    "nul",
+    "{\"a\":1}\x01",
+    "\x01{\"a\":1}",
+    "{\"id\":\"x\"}\0",
+    "{\"id\":\"a\0b\"}",
 };
 
 START_TEST(test_malformed)
@@ -453,14 +464,14 @@ END_TEST
 START_TEST(test_field_states)
 {
 	const char *body = "{\"id\":\"drv_1\",\"id\":\"drv_2\",\"ID\":\"drv_3\",\"name\":null,"
-			   "\"email\":42,\"phone\":[\"x\"],\"status\":\"weird_new_status\","
-			   "\"fleets\":[\"flt_1\",7],\"policy_ids\":null,\"vehicles\":\"veh\","
-			   "\"created\":1775003076,\"updated\":\"yesterday\","
-			   "\"metadata\":{\"a\":\"1\",\"b\":\"2\",\"a\":\"3\"},"
-			   "\"preferences\":{\"charging_notifications\":false,\"payment_method\":"
-			   "\"pm_1\",\"preferred_stations\":[\"chst_1\"],\"currency\":\"eur\","
-			   "\"max_price_per_kwh\":true,\"unknown_pref\":{\"x\":1}},"
-			   "\"wallet_balance\":\"1875\",\"future_field\":[1,2,3]}";
+	                   "\"email\":42,\"phone\":[\"x\"],\"status\":\"weird_new_status\","
+	                   "\"fleets\":[\"flt_1\",7],\"policy_ids\":null,\"vehicles\":\"veh\","
+	                   "\"created\":1775003076,\"updated\":\"yesterday\","
+	                   "\"metadata\":{\"a\":\"1\",\"b\":\"2\",\"a\":\"3\"},"
+	                   "\"preferences\":{\"charging_notifications\":false,\"payment_method\":"
+	                   "\"pm_1\",\"preferred_stations\":[\"chst_1\"],\"currency\":\"eur\","
+	                   "\"max_price_per_kwh\":true,\"unknown_pref\":{\"x\":1}},"
+	                   "\"wallet_balance\":\"1875\",\"future_field\":[1,2,3]}";
 	struct driver d = {0};
 	struct api_error err = {0};
 
@@ -500,8 +511,8 @@ END_TEST
 START_TEST(test_new_pref_name_wins_over_old)
 {
 	const char *body = "{\"preferences\":{\"notifications\":true,\"charging_notifications\":"
-			   "false,\"default_payment_method\":null,\"payment_method\":\"pm_old\"},"
-			   "\"metadata\":{\"k\":1}}";
+	                   "false,\"default_payment_method\":null,\"payment_method\":\"pm_old\"},"
+	                   "\"metadata\":{\"k\":1}}";
 	struct driver d = {0};
 	struct api_error err = {0};
 
@@ -539,26 +550,25 @@ static const struct {
 	enum field_state st;
 	int64_t v;
 } amounts[] = {
-	{"1875", FIELD_SET, 1875},
-	{"-250", FIELD_SET, -250},
-	{"0", FIELD_SET, 0},
-	{"1.875e3", FIELD_SET, 1875},
-	{"9007199254740991", FIELD_SET, 9007199254740991LL},
-	{"-9007199254740991", FIELD_SET, -9007199254740991LL},
-	{"9007199254740992", FIELD_INVALID, 0},
-	{"9007199254740993", FIELD_INVALID, 0}, /* strtod gives 2^53: cannot round-trip */
-	{"-9007199254740992", FIELD_INVALID, 0},
-	{"1e20", FIELD_INVALID, 0},
-	{"-1e20", FIELD_INVALID, 0},
-	{"-0", FIELD_INVALID, 0},
-	{"-0.0", FIELD_INVALID, 0},
-	{"1.5", FIELD_INVALID, 0},
-	{"1e400", FIELD_INVALID, 0},
-	{"-1e400", FIELD_INVALID, 0},
-	{"1234567890123456789012345678901234567890123456789012345678901234567890", FIELD_INVALID,
-	 0},
-	{"true", FIELD_INVALID, 0},
-	{"null", FIELD_NULL, 0},
+    {"1875", FIELD_SET, 1875},
+    {"-250", FIELD_SET, -250},
+    {"0", FIELD_SET, 0},
+    {"1.875e3", FIELD_SET, 1875},
+    {"9007199254740991", FIELD_SET, 9007199254740991LL},
+    {"-9007199254740991", FIELD_SET, -9007199254740991LL},
+    {"9007199254740992", FIELD_INVALID, 0},
+    {"9007199254740993", FIELD_INVALID, 0}, /* strtod gives 2^53: cannot round-trip */
+    {"-9007199254740992", FIELD_INVALID, 0},
+    {"1e20", FIELD_INVALID, 0},
+    {"-1e20", FIELD_INVALID, 0},
+    {"-0", FIELD_INVALID, 0},
+    {"-0.0", FIELD_INVALID, 0},
+    {"1.5", FIELD_INVALID, 0},
+    {"1e400", FIELD_INVALID, 0},
+    {"-1e400", FIELD_INVALID, 0},
+    {"1234567890123456789012345678901234567890123456789012345678901234567890", FIELD_INVALID, 0},
+    {"true", FIELD_INVALID, 0},
+    {"null", FIELD_NULL, 0},
 };
 
 START_TEST(test_money_values)
@@ -568,10 +578,10 @@ START_TEST(test_money_values)
 	struct api_error err = {0};
 
 	snprintf(body, sizeof(body), "{\"wallet_balance\":%s,\"total_sessions\":%s}",
-		 amounts[_i].lit, amounts[_i].lit);
+	         amounts[_i].lit, amounts[_i].lit);
 	ck_assert_int_eq(json_decode_fleet(body, strlen(body), &f, &err), 0);
 	ck_assert_msg(f.wallet_balance.st == amounts[_i].st, "%s: state %d", amounts[_i].lit,
-		      f.wallet_balance.st);
+	              f.wallet_balance.st);
 	ck_assert_int_eq(f.total_sessions.st, amounts[_i].st);
 	if (amounts[_i].st == FIELD_SET)
 		ck_assert_int_eq(f.wallet_balance.v, amounts[_i].v);
@@ -633,9 +643,9 @@ START_TEST(test_page_current)
 	struct api_error err = {0};
 
 	sprintf(body,
-		"{\"data\":[%s,%s],\"next_page_url\":\"https://api.chargeapi.co/v1/drivers?page="
-		"page_7OgQ&limit=2\",\"previous_page_url\":null}",
-		fx, fx);
+	        "{\"data\":[%s,%s],\"next_page_url\":\"https://api.chargeapi.co/v1/drivers?page="
+	        "page_7OgQ&limit=2\",\"previous_page_url\":null}",
+	        fx, fx);
 	ck_assert_int_eq(json_decode_driver_page(body, strlen(body), &p, &err), 0);
 	ck_assert_uint_eq(p.n, 2);
 	ASSERT_STR(p.items[1].phone, "+33189000029");
@@ -657,8 +667,8 @@ START_TEST(test_page_legacy)
 	struct fleet_page p = {0};
 	struct api_error err = {0};
 
-	sprintf(body, "{\"object\":\"list\",\"url\":\"/v1/fleets\",\"has_more\":true,\"data\":[%s]}",
-		fx);
+	sprintf(body,
+	        "{\"object\":\"list\",\"url\":\"/v1/fleets\",\"has_more\":true,\"data\":[%s]}", fx);
 	ck_assert_int_eq(json_decode_fleet_page(body, strlen(body), &p, &err), 0);
 	ck_assert_uint_eq(p.n, 1);
 	ck_assert(p.legacy);
@@ -681,8 +691,11 @@ END_TEST
 START_TEST(test_page_malformed)
 {
 	static const char *const bad[] = {
-		"{\"data\":{}}", "{\"next_page_url\":null}", "{\"data\":[1]}",
-		"{\"data\":[],\"next_page_url\":5}", "[]",
+	    "{\"data\":{}}",
+	    "{\"next_page_url\":null}",
+	    "{\"data\":[1]}",
+	    "{\"data\":[],\"next_page_url\":5}",
+	    "[]",
 	};
 	struct driver_page p = {0};
 	struct api_error err = {0};
@@ -700,11 +713,12 @@ END_TEST
 
 START_TEST(test_error_top_level)
 {
-	const char *body = "{ \"object\": \"error\", \"type\": \"invalid_request_error\", \"code\": "
-			   "\"fleet_not_found\", \"message\": \"Fleet not found.\", \"param\": "
-			   "\"fleet\", \"status\": 404, \"request\": "
-			   "\"req_6R3M9pQ4bV2kLs8nT1xY7wEf5cZa0HdJ\", \"doc_url\": "
-			   "\"https://docs.chargeapi.co/errors#fleet_not_found\" }";
+	const char *body =
+	    "{ \"object\": \"error\", \"type\": \"invalid_request_error\", \"code\": "
+	    "\"fleet_not_found\", \"message\": \"Fleet not found.\", \"param\": "
+	    "\"fleet\", \"status\": 404, \"request\": "
+	    "\"req_6R3M9pQ4bV2kLs8nT1xY7wEf5cZa0HdJ\", \"doc_url\": "
+	    "\"https://docs.chargeapi.co/errors#fleet_not_found\" }";
 	struct api_error e = {0};
 	char line[256];
 
@@ -719,8 +733,9 @@ START_TEST(test_error_top_level)
 	ck_assert_str_eq(e.request_id, "req_6R3M9pQ4bV2kLs8nT1xY7wEf5cZa0HdJ");
 	ck_assert_str_eq(e.doc_url, "https://docs.chargeapi.co/errors#fleet_not_found");
 	ck_assert_int_eq(e.attempts, 1);
-	ck_assert_str_eq(api_error_format(&e, line, sizeof(line)),
-			 "Fleet not found. (404 fleet_not_found, req_6R3M9pQ4bV2kLs8nT1xY7wEf5cZa0HdJ)");
+	ck_assert_str_eq(
+	    api_error_format(&e, line, sizeof(line)),
+	    "Fleet not found. (404 fleet_not_found, req_6R3M9pQ4bV2kLs8nT1xY7wEf5cZa0HdJ)");
 	/* Decoding again replaces the fields without leaking (ASan). */
 	json_decode_error(body, strlen(body), 404, &e);
 	ck_assert_str_eq(e.code, "fleet_not_found");
@@ -731,8 +746,8 @@ END_TEST
 START_TEST(test_error_wrapped_and_html)
 {
 	const char *wrapped = "{\"error\":{\"type\":\"invalid_request_error\",\"code\":"
-			      "\"driver_fleet_conflict\",\"message\":\"Driver already attached.\","
-			      "\"request_id\":\"req_1\"}}";
+	                      "\"driver_fleet_conflict\",\"message\":\"Driver already attached.\","
+	                      "\"request_id\":\"req_1\"}}";
 	const char *html = "<html><head><title>502 Bad Gateway</title></head></html>";
 	struct api_error e = {0};
 	char line[256];
@@ -743,7 +758,7 @@ START_TEST(test_error_wrapped_and_html)
 	ck_assert_str_eq(e.request_id, "req_1");
 	ck_assert_ptr_null(e.param);
 	ck_assert_str_eq(api_error_format(&e, line, sizeof(line)),
-			 "driver is already in that fleet (409)");
+	                 "driver is already in that fleet (409)");
 	json_decode_error(html, strlen(html), 502, &e);
 	ck_assert_int_eq(e.kind, API_ERR_HTTP);
 	ck_assert_int_eq(e.http_status, 502);
@@ -754,7 +769,7 @@ START_TEST(test_error_wrapped_and_html)
 	ck_assert_str_eq(api_error_format(&e, line, sizeof(line)), "bad gateway (502) from proxy");
 	json_decode_error(NULL, 0, 503, &e);
 	ck_assert_str_eq(api_error_format(&e, line, sizeof(line)),
-			 "service unavailable (503) from proxy");
+	                 "service unavailable (503) from proxy");
 	json_decode_error("{\"message\":7,\"code\":[]}", 23, 500, &e);
 	ck_assert_ptr_null(e.message);
 	ck_assert_ptr_null(e.code);
@@ -771,7 +786,7 @@ static Suite *json_suite(void)
 	TCase *t = tcase_create("decode");
 
 	tcase_add_loop_test(t, test_driver_fixtures, 0,
-			    (int)(sizeof(drv_fixtures) / sizeof(drv_fixtures[0])));
+	                    (int)(sizeof(drv_fixtures) / sizeof(drv_fixtures[0])));
 	tcase_add_test(t, test_fleet_fixture);
 	tcase_add_loop_test(t, test_malformed, 0, (int)(sizeof(malformed) / sizeof(malformed[0])));
 	tcase_add_test(t, test_not_terminated_and_trailing_ws);

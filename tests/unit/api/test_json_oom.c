@@ -180,7 +180,7 @@ START_TEST(test_decode_fleet_page)
 	struct blob b;
 
 	sprintf(body, "{\"data\":[%s,%s],\"next_page_url\":\"https://x/v1/fleets?page=p\"}", fx,
-		fx);
+	        fx);
 	b.buf = body;
 	b.len = strlen(body);
 	torture(op_decode_fleet_page, &b);
@@ -202,7 +202,7 @@ static int op_error(void *arg)
 START_TEST(test_decode_error)
 {
 	const char *body = "{\"error\":{\"type\":\"t\",\"code\":\"c\",\"message\":\"m\",\"param\":"
-			   "\"p\",\"request\":\"req_1\",\"doc_url\":\"u\"}}";
+	                   "\"p\",\"request\":\"req_1\",\"doc_url\":\"u\"}}";
 	struct blob b = {body, strlen(body)};
 
 	torture(op_error, &b);

@@ -112,7 +112,7 @@ START_TEST(test_null_vs_set)
 	struct fx f;
 
 	fx_init(&f);
-	opt_str_set(&f.b.email, NULL);      /* set -> null */
+	opt_str_set(&f.b.email, NULL);        /* set -> null */
 	opt_str_set(&f.b.license_number, ""); /* null -> "" is a change too */
 	ck_assert_int_eq(driver_diff(&f.a, &f.b, &f.p), 2);
 	ck_assert_uint_eq(f.p.set, DRV_EMAIL | DRV_LICENSE_NUMBER);
@@ -128,7 +128,7 @@ START_TEST(test_byte_exact)
 	struct fx f;
 
 	fx_init(&f);
-	opt_str_set(&f.b.status, "Active"); /* case matters */
+	opt_str_set(&f.b.status, "Active");            /* case matters */
 	opt_str_set(&f.b.name, "Eve\x1b]0;pwned\x07"); /* same bytes, new allocation */
 	ck_assert_int_eq(driver_diff(&f.a, &f.b, &f.p), 1);
 	ck_assert_uint_eq(f.p.set, DRV_STATUS);
@@ -155,12 +155,12 @@ START_TEST(test_prefs_key_by_key)
 	struct fx f;
 
 	fx_init(&f);
-	f.b.preferences.notifications.v = false;                          /* bool */
+	f.b.preferences.notifications.v = false;                             /* bool */
 	f.b.preferences.max_price_per_kwh = (struct opt_i64){FIELD_SET, 45}; /* null -> money */
 	opt_str_set(&f.b.preferences.currency, "usd");
 	ck_assert_int_eq(driver_diff(&f.a, &f.b, &f.p), 3);
-	ck_assert_uint_eq(f.p.set, DRV_PREF_NOTIFICATIONS | DRV_PREF_MAX_PRICE_PER_KWH |
-					   DRV_PREF_CURRENCY);
+	ck_assert_uint_eq(f.p.set,
+	                  DRV_PREF_NOTIFICATIONS | DRV_PREF_MAX_PRICE_PER_KWH | DRV_PREF_CURRENCY);
 	ck_assert_int_eq(f.p.v.preferences.notifications.st, FIELD_SET);
 	ck_assert(!f.p.v.preferences.notifications.v);
 	ck_assert_int_eq(f.p.v.preferences.max_price_per_kwh.v, 45);

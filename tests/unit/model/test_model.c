@@ -94,11 +94,12 @@ START_TEST(test_driver_copy_clear)
 	ck_assert_int_eq(b.preferences.st, FIELD_SET);
 	assert_str_same(&a.preferences.charging_speed, &b.preferences.charging_speed);
 	assert_str_same(&a.preferences.currency, &b.preferences.currency);
-	assert_str_same(&a.preferences.default_payment_method, &b.preferences.default_payment_method);
+	assert_str_same(&a.preferences.default_payment_method,
+	                &b.preferences.default_payment_method);
 	ck_assert_int_eq(b.preferences.max_price_per_kwh.v, 45);
 	ck_assert(b.preferences.notifications.v);
 	assert_list_same(&a.preferences.preferred_charging_stations,
-			 &b.preferences.preferred_charging_stations);
+	                 &b.preferences.preferred_charging_stations);
 	assert_list_same(&a.preferences.preferred_cpos, &b.preferences.preferred_cpos);
 	assert_str_same(&a.status, &b.status);
 	ck_assert_int_eq(b.updated.ms, a.updated.ms);

@@ -13,27 +13,41 @@ static const struct {
 	int64_t minor;
 	const char *cur, *want;
 } fmt_rows[] = {
-	{1875, "eur", "\xE2\x82\xAC" "18.75"},
-	{1875, "EUR", "\xE2\x82\xAC" "18.75"},
-	{123456, "usd", "$1,234.56"},
-	{5, "gbp", "\xC2\xA3" "0.05"},
-	{1875, "jpy", "\xC2\xA5" "1,875"},
-	{-300, "eur", "-\xE2\x82\xAC" "3.00"},
-	{1250, "chf", "CHF 12.50"},
-	{1234567, "kwd", "KWD 1,234.567"},
-	{5, "kwd", "KWD 0.005"},
-	{1875, "xyz", "18.75 XYZ"},
-	{1875, NULL, "18.75"},
-	{1875, "", "18.75"},
-	{1875, "e\x1b[", "18.75"},
-	{0, "eur", "\xE2\x82\xAC" "0.00"},
-	{-1, "usd", "-$0.01"},
-	{100000000, "usd", "$1,000,000.00"},
-	{999, "usd", "$9.99"},
-	{100, "krw", "KRW 100"},
-	{INT64_MAX, "usd", "$92,233,720,368,547,758.07"},
-	{INT64_MIN, "usd", "-$92,233,720,368,547,758.08"},
-	{INT64_MIN, "jpy", "-\xC2\xA5" "9,223,372,036,854,775,808"},
+    {1875, "eur",
+     "\xE2\x82\xAC"
+     "18.75"},
+    {1875, "EUR",
+     "\xE2\x82\xAC"
+     "18.75"},
+    {123456, "usd", "$1,234.56"},
+    {5, "gbp",
+     "\xC2\xA3"
+     "0.05"},
+    {1875, "jpy",
+     "\xC2\xA5"
+     "1,875"},
+    {-300, "eur",
+     "-\xE2\x82\xAC"
+     "3.00"},
+    {1250, "chf", "CHF 12.50"},
+    {1234567, "kwd", "KWD 1,234.567"},
+    {5, "kwd", "KWD 0.005"},
+    {1875, "xyz", "18.75 XYZ"},
+    {1875, NULL, "18.75"},
+    {1875, "", "18.75"},
+    {1875, "e\x1b[", "18.75"},
+    {0, "eur",
+     "\xE2\x82\xAC"
+     "0.00"},
+    {-1, "usd", "-$0.01"},
+    {100000000, "usd", "$1,000,000.00"},
+    {999, "usd", "$9.99"},
+    {100, "krw", "KRW 100"},
+    {INT64_MAX, "usd", "$92,233,720,368,547,758.07"},
+    {INT64_MIN, "usd", "-$92,233,720,368,547,758.08"},
+    {INT64_MIN, "jpy",
+     "-\xC2\xA5"
+     "9,223,372,036,854,775,808"},
 };
 
 START_TEST(test_format)
@@ -41,7 +55,7 @@ START_TEST(test_format)
 	char buf[64];
 
 	ck_assert_str_eq(money_format(fmt_rows[_i].minor, fmt_rows[_i].cur, buf, sizeof(buf)),
-			 fmt_rows[_i].want);
+	                 fmt_rows[_i].want);
 }
 END_TEST
 
@@ -74,46 +88,52 @@ static const struct {
 	int rc;
 	int64_t want;
 } parse_rows[] = {
-	{"18.75", "eur", false, 0, 1875},
-	{"18,75", "eur", false, 0, 1875},
-	{"18", "eur", false, 0, 1800},
-	{"18.7", "eur", false, 0, 1870},
-	{" 1 234.5 ", "eur", false, 0, 123450},
-	{"1,234.56", "usd", false, 0, 123456},
-	{"1.234,56", "eur", false, 0, 123456},
-	{"1,234,567", "usd", false, 0, 123456700},
-	{"\xE2\x82\xAC" "18", "eur", false, 0, 1800},
-	{"\xE2\x82\xAC 18.75", "eur", false, 0, 1875},
-	{"18.75 EUR", "eur", false, 0, 1875},
-	{"$0.05", "usd", false, 0, 5},
-	{".5", "usd", false, 0, 50},
-	{"1875", "jpy", false, 0, 1875},
-	{"1,875", "jpy", false, 0, 1875},
-	{"1.234", "kwd", false, 0, 1234},
-	{"-3", "eur", true, 0, -300},
-	{"-\xE2\x82\xAC" "3.00", "eur", true, 0, -300},
-	{"+3", "eur", false, 0, 300},
-	{"1\xC2\xA0" "234", "eur", false, 0, 123400},
-	{"90071992547409.91", "usd", false, 0, 9007199254740991LL},
-	/* refusals */
-	{"-3", "eur", false, -1, 0},
-	{"18.755", "eur", false, -1, 0},
-	{"1,234", "eur", false, -1, 0}, /* ambiguous: a thousands separator or 3 decimals */
-	{"18.5", "jpy", false, -1, 0},
-	{"1.2345", "kwd", false, -1, 0},
-	{"", "eur", false, -1, 0},
-	{"   ", "eur", false, -1, 0},
-	{".", "eur", false, -1, 0},
-	{"abc", "eur", false, -1, 0},
-	{"18.75x", "eur", false, -1, 0},
-	{"1e3", "eur", false, -1, 0},
-	{"12,34,567", "usd", false, -1, 0},
-	{"1.2.3", "eur", false, -1, 0},
-	{"$18", "eur", false, -1, 0},
-	{"--3", "eur", true, -1, 0},
-	{"90071992547409.92", "usd", false, -1, 0},
-	{"99999999999999999999999", "usd", false, -1, 0},
-	{"0x10", "usd", false, -1, 0},
+    {"18.75", "eur", false, 0, 1875},
+    {"18,75", "eur", false, 0, 1875},
+    {"18", "eur", false, 0, 1800},
+    {"18.7", "eur", false, 0, 1870},
+    {" 1 234.5 ", "eur", false, 0, 123450},
+    {"1,234.56", "usd", false, 0, 123456},
+    {"1.234,56", "eur", false, 0, 123456},
+    {"1,234,567", "usd", false, 0, 123456700},
+    {"\xE2\x82\xAC"
+     "18",
+     "eur", false, 0, 1800},
+    {"\xE2\x82\xAC 18.75", "eur", false, 0, 1875},
+    {"18.75 EUR", "eur", false, 0, 1875},
+    {"$0.05", "usd", false, 0, 5},
+    {".5", "usd", false, 0, 50},
+    {"1875", "jpy", false, 0, 1875},
+    {"1,875", "jpy", false, 0, 1875},
+    {"1.234", "kwd", false, 0, 1234},
+    {"-3", "eur", true, 0, -300},
+    {"-\xE2\x82\xAC"
+     "3.00",
+     "eur", true, 0, -300},
+    {"+3", "eur", false, 0, 300},
+    {"1\xC2\xA0"
+     "234",
+     "eur", false, 0, 123400},
+    {"90071992547409.91", "usd", false, 0, 9007199254740991LL},
+    /* refusals */
+    {"-3", "eur", false, -1, 0},
+    {"18.755", "eur", false, -1, 0},
+    {"1,234", "eur", false, -1, 0}, /* ambiguous: a thousands separator or 3 decimals */
+    {"18.5", "jpy", false, -1, 0},
+    {"1.2345", "kwd", false, -1, 0},
+    {"", "eur", false, -1, 0},
+    {"   ", "eur", false, -1, 0},
+    {".", "eur", false, -1, 0},
+    {"abc", "eur", false, -1, 0},
+    {"18.75x", "eur", false, -1, 0},
+    {"1e3", "eur", false, -1, 0},
+    {"12,34,567", "usd", false, -1, 0},
+    {"1.2.3", "eur", false, -1, 0},
+    {"$18", "eur", false, -1, 0},
+    {"--3", "eur", true, -1, 0},
+    {"90071992547409.92", "usd", false, -1, 0},
+    {"99999999999999999999999", "usd", false, -1, 0},
+    {"0x10", "usd", false, -1, 0},
 };
 
 START_TEST(test_parse)
@@ -122,10 +142,10 @@ START_TEST(test_parse)
 	int rc = money_parse(parse_rows[_i].text, parse_rows[_i].cur, parse_rows[_i].neg, &v);
 
 	ck_assert_msg(rc == parse_rows[_i].rc, "\"%s\" %s: rc %d", parse_rows[_i].text,
-		      parse_rows[_i].cur, rc);
+	              parse_rows[_i].cur, rc);
 	if (rc == 0)
 		ck_assert_msg(v == parse_rows[_i].want, "\"%s\": %lld", parse_rows[_i].text,
-			      (long long)v);
+		              (long long)v);
 }
 END_TEST
 

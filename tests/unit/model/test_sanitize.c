@@ -26,68 +26,117 @@ struct row {
 #define FFFD "\xEF\xBF\xBD"
 
 static const struct row rows[] = {
-	/* SAN-1: caret notation, nothing reaches the terminal raw. */
-	{"SAN-1", "A\x1b[2J\x1b]0;pwned\x07" "B", 0, -1, 0, "A^[[2J^[]0;pwned^GB", 19},
-	/* SAN-3: 8-bit CSI in UTF-8 and as a raw byte. */
-	{"SAN-3 utf8", "\xC2\x9b" "31mRED", 0, -1, 0, "<U+009B>31mRED", 14},
-	{"SAN-3 raw", "\x9b" "31mRED", 0, -1, 0, FFFD "31mRED", 7},
-	/* SAN-4: one row, control visible. */
-	{"SAN-4 CR", "Good\rEVIL", 0, -1, 0, "Good^MEVIL", 10},
-	{"SAN-4 BS", "x\bY", 0, -1, 0, "x^HY", 4},
-	{"SAN-4 TAB", "a\tb", 0, -1, 0, "a^Ib", 4},
-	{"SAN-4 LF", "line1\nline2", 0, -1, 0, "line1^Jline2", 12},
-	{"DEL", "a\x7f" "b", 0, -1, 0, "a^?b", 4},
-	{"NUL", "a\0b", 3, -1, 0, "a^@b", 4},
-	/* SAN-5: bidi and invisible format characters. */
-	{"SAN-5 RLO", "abc\xE2\x80\xAE" "def", 0, -1, 0, "abc<U+202E>def", 14},
-	{"SAN-5 LRI..PDI", "\xE2\x81\xA6x\xE2\x81\xA9", 0, -1, 0, "<U+2066>x<U+2069>", 17},
-	{"SAN-5 LRM RLM", "\xE2\x80\x8E\xE2\x80\x8F", 0, -1, 0, "<U+200E><U+200F>", 16},
-	{"SAN-5 ALM", "\xD8\x9C", 0, -1, 0, "<U+061C>", 8},
-	{"SAN-5 ZWSP", "a\xE2\x80\x8B" "b", 0, -1, 0, "a<U+200B>b", 10},
-	{"SAN-5 BOM", "\xEF\xBB\xBFx", 0, -1, 0, "<U+FEFF>x", 9},
-	{"SAN-5 LSEP", "a\xE2\x80\xA8" "b", 0, -1, 0, "a<U+2028>b", 10},
-	{"SAN-5 tag", "\xF3\xA0\x80\x81", 0, -1, 0, "<U+E0001>", 9},
-	/* SAN-6: invalid UTF-8, each bad byte to U+FFFD. */
-	{"SAN-6 FF", "a\xFF" "b", 0, -1, 0, "a" FFFD "b", 3},
-	{"SAN-6 overlong", "\xC0\xAF", 0, -1, 0, FFFD FFFD, 2},
-	{"SAN-6 surrogate", "\xED\xA0\x80", 0, -1, 0, FFFD FFFD FFFD, 3},
-	{"SAN-6 truncated", "ab\xC2", 0, -1, 0, "ab" FFFD, 3},
-	{"SAN-6 truncated 3", "\xE2\x82", 0, -1, 0, FFFD FFFD, 2},
-	{"SAN-6 too big", "\xF4\x90\x80\x80", 0, -1, 0, FFFD FFFD FFFD FFFD, 4},
-	{"SAN-6 lone cont", "\x80x", 0, -1, 0, FFFD "x", 2},
-	/* SAN-7: at most two combining marks per base. */
-	{"SAN-7", "a\xCC\x81\xCC\x81\xCC\x81\xCC\x81" "b", 0, -1, 0, "a\xCC\x81\xCC\x81" "b", 2},
-	{"SAN-7 leading", "\xCC\x81x", 0, -1, 0, "\xE2\x97\x8C\xCC\x81x", 2},
-	{"SAN-7 after ctl", "\x1b\xCC\x81", 0, -1, 0, "^[\xE2\x97\x8C\xCC\x81", 3},
-	/* SAN-8: width, wide chars never split, ellipsis, wcwidth < 0. */
-	{"SAN-8 cjk fit", "\xE6\x97\xA5\xE6\x9C\xAC", 0, 4, SAN_ELLIPSIS, "\xE6\x97\xA5\xE6\x9C\xAC", 4},
-	{"SAN-8 cjk cut", "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E", 0, 4, SAN_ELLIPSIS,
-	 "\xE6\x97\xA5" ELL, 3},
-	{"SAN-8 cjk odd", "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E", 0, 5, SAN_ELLIPSIS,
-	 "\xE6\x97\xA5\xE6\x9C\xAC" ELL, 5},
-	{"SAN-8 no ellipsis", "\xE6\x97\xA5\xE6\x9C\xAC", 0, 3, 0, "\xE6\x97\xA5", 2},
-	{"SAN-8 emoji", "\xF0\x9F\x94\x8B" "ok", 0, -1, 0, "\xF0\x9F\x94\x8B" "ok", 4},
-	{"SAN-8 emoji cut", "\xF0\x9F\x94\x8B\xF0\x9F\x94\x8B", 0, 3, SAN_ELLIPSIS,
-	 "\xF0\x9F\x94\x8B" ELL, 3},
-	{"SAN-8 private", "\xEE\x80\x80", 0, -1, 0, FFFD, 1},
-	{"SAN-8 unassigned", "\xCD\xB8z", 0, -1, 0, FFFD "z", 2},
-	{"SAN-8 ext G wide", "\xF0\xB0\x80\x80z", 0, -1, 0, "\xF0\xB0\x80\x80z", 3},
-	{"SAN-8 noncharacter", "\xEF\xBF\xBE", 0, -1, 0, FFFD, 1},
-	{"SAN-8 ascii cut", "Example Driver", 0, 8, SAN_ELLIPSIS, "Example" ELL, 8},
-	{"SAN-8 exact", "Example", 0, 7, SAN_ELLIPSIS, "Example", 7},
-	{"SAN-8 placeholder atomic", "ab\x1b", 0, 3, 0, "ab", 2},
-	{"SAN-8 pad", "ab", 0, 5, SAN_PAD, "ab   ", 5},
-	{"SAN-8 pad wide", "\xE6\x97\xA5", 0, 3, SAN_PAD | SAN_ELLIPSIS, "\xE6\x97\xA5 ", 3},
-	{"SAN-8 zero", "abc", 0, 0, SAN_ELLIPSIS, "", 0},
-	{"SAN-8 one", "abc", 0, 1, SAN_ELLIPSIS, ELL, 1},
-	/* SAN_ASCII: non-UTF-8 locale. */
-	{"ASCII", "caf\xC3\xA9 \xE6\x97\xA5\x1b", 0, -1, SAN_ASCII, "caf? ?^[", 8},
-	{"ASCII cut", "abcdef", 0, 4, SAN_ASCII | SAN_ELLIPSIS, "abc~", 4},
-	{"ASCII marks", "a\xCC\x81\xCC\x81\xCC\x81", 0, -1, SAN_ASCII, "a??", 3},
-	{"ASCII C1", "\xC2\x85", 0, -1, SAN_ASCII, "<U+0085>", 8},
-	/* Plain text passes unchanged. */
-	{"plain", "Marie Curie \xE2\x82\xAC" "18.75", 0, -1, 0, "Marie Curie \xE2\x82\xAC" "18.75", 18},
-	{"nbsp", "a\xC2\xA0" "b", 0, -1, 0, "a\xC2\xA0" "b", 3},
+    /* SAN-1: caret notation, nothing reaches the terminal raw. */
+    {"SAN-1",
+     "A\x1b[2J\x1b]0;pwned\x07"
+     "B",
+     0, -1, 0, "A^[[2J^[]0;pwned^GB", 19},
+    /* SAN-3: 8-bit CSI in UTF-8 and as a raw byte. */
+    {"SAN-3 utf8",
+     "\xC2\x9b"
+     "31mRED",
+     0, -1, 0, "<U+009B>31mRED", 14},
+    {"SAN-3 raw",
+     "\x9b"
+     "31mRED",
+     0, -1, 0, FFFD "31mRED", 7},
+    /* SAN-4: one row, control visible. */
+    {"SAN-4 CR", "Good\rEVIL", 0, -1, 0, "Good^MEVIL", 10},
+    {"SAN-4 BS", "x\bY", 0, -1, 0, "x^HY", 4},
+    {"SAN-4 TAB", "a\tb", 0, -1, 0, "a^Ib", 4},
+    {"SAN-4 LF", "line1\nline2", 0, -1, 0, "line1^Jline2", 12},
+    {"DEL",
+     "a\x7f"
+     "b",
+     0, -1, 0, "a^?b", 4},
+    {"NUL", "a\0b", 3, -1, 0, "a^@b", 4},
+    /* SAN-5: bidi and invisible format characters. */
+    {"SAN-5 RLO",
+     "abc\xE2\x80\xAE"
+     "def",
+     0, -1, 0, "abc<U+202E>def", 14},
+    {"SAN-5 LRI..PDI", "\xE2\x81\xA6x\xE2\x81\xA9", 0, -1, 0, "<U+2066>x<U+2069>", 17},
+    {"SAN-5 LRM RLM", "\xE2\x80\x8E\xE2\x80\x8F", 0, -1, 0, "<U+200E><U+200F>", 16},
+    {"SAN-5 ALM", "\xD8\x9C", 0, -1, 0, "<U+061C>", 8},
+    {"SAN-5 ZWSP",
+     "a\xE2\x80\x8B"
+     "b",
+     0, -1, 0, "a<U+200B>b", 10},
+    {"SAN-5 BOM", "\xEF\xBB\xBFx", 0, -1, 0, "<U+FEFF>x", 9},
+    {"SAN-5 LSEP",
+     "a\xE2\x80\xA8"
+     "b",
+     0, -1, 0, "a<U+2028>b", 10},
+    {"SAN-5 tag", "\xF3\xA0\x80\x81", 0, -1, 0, "<U+E0001>", 9},
+    /* SAN-6: invalid UTF-8, each bad byte to U+FFFD. */
+    {"SAN-6 FF",
+     "a\xFF"
+     "b",
+     0, -1, 0, "a" FFFD "b", 3},
+    {"SAN-6 overlong", "\xC0\xAF", 0, -1, 0, FFFD FFFD, 2},
+    {"SAN-6 surrogate", "\xED\xA0\x80", 0, -1, 0, FFFD FFFD FFFD, 3},
+    {"SAN-6 truncated", "ab\xC2", 0, -1, 0, "ab" FFFD, 3},
+    {"SAN-6 truncated 3", "\xE2\x82", 0, -1, 0, FFFD FFFD, 2},
+    {"SAN-6 too big", "\xF4\x90\x80\x80", 0, -1, 0, FFFD FFFD FFFD FFFD, 4},
+    {"SAN-6 lone cont", "\x80x", 0, -1, 0, FFFD "x", 2},
+    /* SAN-7: at most two combining marks per base. */
+    {"SAN-7",
+     "a\xCC\x81\xCC\x81\xCC\x81\xCC\x81"
+     "b",
+     0, -1, 0,
+     "a\xCC\x81\xCC\x81"
+     "b",
+     2},
+    {"SAN-7 leading", "\xCC\x81x", 0, -1, 0, "\xE2\x97\x8C\xCC\x81x", 2},
+    {"SAN-7 after ctl", "\x1b\xCC\x81", 0, -1, 0, "^[\xE2\x97\x8C\xCC\x81", 3},
+    /* SAN-8: width, wide chars never split, ellipsis, wcwidth < 0. */
+    {"SAN-8 cjk fit", "\xE6\x97\xA5\xE6\x9C\xAC", 0, 4, SAN_ELLIPSIS, "\xE6\x97\xA5\xE6\x9C\xAC",
+     4},
+    {"SAN-8 cjk cut", "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E", 0, 4, SAN_ELLIPSIS,
+     "\xE6\x97\xA5" ELL, 3},
+    {"SAN-8 cjk odd", "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E", 0, 5, SAN_ELLIPSIS,
+     "\xE6\x97\xA5\xE6\x9C\xAC" ELL, 5},
+    {"SAN-8 no ellipsis", "\xE6\x97\xA5\xE6\x9C\xAC", 0, 3, 0, "\xE6\x97\xA5", 2},
+    {"SAN-8 emoji",
+     "\xF0\x9F\x94\x8B"
+     "ok",
+     0, -1, 0,
+     "\xF0\x9F\x94\x8B"
+     "ok",
+     4},
+    {"SAN-8 emoji cut", "\xF0\x9F\x94\x8B\xF0\x9F\x94\x8B", 0, 3, SAN_ELLIPSIS,
+     "\xF0\x9F\x94\x8B" ELL, 3},
+    {"SAN-8 private", "\xEE\x80\x80", 0, -1, 0, FFFD, 1},
+    {"SAN-8 unassigned", "\xCD\xB8z", 0, -1, 0, FFFD "z", 2},
+    {"SAN-8 ext G wide", "\xF0\xB0\x80\x80z", 0, -1, 0, "\xF0\xB0\x80\x80z", 3},
+    {"SAN-8 noncharacter", "\xEF\xBF\xBE", 0, -1, 0, FFFD, 1},
+    {"SAN-8 ascii cut", "Example Driver", 0, 8, SAN_ELLIPSIS, "Example" ELL, 8},
+    {"SAN-8 exact", "Example", 0, 7, SAN_ELLIPSIS, "Example", 7},
+    {"SAN-8 placeholder atomic", "ab\x1b", 0, 3, 0, "ab", 2},
+    {"SAN-8 pad", "ab", 0, 5, SAN_PAD, "ab   ", 5},
+    {"SAN-8 pad wide", "\xE6\x97\xA5", 0, 3, SAN_PAD | SAN_ELLIPSIS, "\xE6\x97\xA5 ", 3},
+    {"SAN-8 zero", "abc", 0, 0, SAN_ELLIPSIS, "", 0},
+    {"SAN-8 one", "abc", 0, 1, SAN_ELLIPSIS, ELL, 1},
+    /* SAN_ASCII: non-UTF-8 locale. */
+    {"ASCII", "caf\xC3\xA9 \xE6\x97\xA5\x1b", 0, -1, SAN_ASCII, "caf? ?^[", 8},
+    {"ASCII cut", "abcdef", 0, 4, SAN_ASCII | SAN_ELLIPSIS, "abc~", 4},
+    {"ASCII marks", "a\xCC\x81\xCC\x81\xCC\x81", 0, -1, SAN_ASCII, "a??", 3},
+    {"ASCII C1", "\xC2\x85", 0, -1, SAN_ASCII, "<U+0085>", 8},
+    /* Plain text passes unchanged. */
+    {"plain",
+     "Marie Curie \xE2\x82\xAC"
+     "18.75",
+     0, -1, 0,
+     "Marie Curie \xE2\x82\xAC"
+     "18.75",
+     18},
+    {"nbsp",
+     "a\xC2\xA0"
+     "b",
+     0, -1, 0,
+     "a\xC2\xA0"
+     "b",
+     3},
 };
 
 /* SAN-12 is about input: see test_input_ok. SAN-9: see test_log. */
@@ -104,7 +153,7 @@ START_TEST(test_rows)
 	memset(out, 'Z', sizeof(out));
 	w = san_display(r->in, len, r->width, r->flags, out, sizeof(out));
 	ck_assert_msg(strcmp(out, r->want) == 0, "%s: got \"%s\" want \"%s\"", r->name, out,
-		      r->want);
+	              r->want);
 	ck_assert_msg(w == r->want_w, "%s: width %d want %d", r->name, w, r->want_w);
 	ck_assert_int_eq(san_width(out), w);
 }
@@ -223,22 +272,34 @@ static size_t put_utf8(unsigned cp, char *t)
 static unsigned random_cp(void)
 {
 	switch (rnd() % 8) {
-	case 0: return rnd() % 0xA1;            /* U+0000..U+00A0 */
-	case 1: return 0x2000 + rnd() % 0x70;   /* U+2000..U+206F */
-	case 2: return 0x300 + rnd() % 0x70;    /* combining */
-	case 3: return 0x3000 + rnd() % 0x7000; /* CJK */
-	case 4: return 0x1F300 + rnd() % 0x700; /* emoji */
-	case 5: return 0xD800 + rnd() % 0x800;  /* surrogates */
-	case 6: return rnd() % 0x110000;
-	default: return 0x20 + rnd() % 0x5F;
+	case 0:
+		return rnd() % 0xA1; /* U+0000..U+00A0 */
+	case 1:
+		return 0x2000 + rnd() % 0x70; /* U+2000..U+206F */
+	case 2:
+		return 0x300 + rnd() % 0x70; /* combining */
+	case 3:
+		return 0x3000 + rnd() % 0x7000; /* CJK */
+	case 4:
+		return 0x1F300 + rnd() % 0x700; /* emoji */
+	case 5:
+		return 0xD800 + rnd() % 0x800; /* surrogates */
+	case 6:
+		return rnd() % 0x110000;
+	default:
+		return 0x20 + rnd() % 0x5F;
 	}
 }
 
 static void run_property(const char *in, size_t len)
 {
 	static const int widths[] = {-1, 0, 1, 2, 3, 7, 20, 80};
-	static const unsigned flagsets[] = {0, SAN_ELLIPSIS, SAN_PAD, SAN_ELLIPSIS | SAN_PAD,
-					    SAN_ASCII | SAN_ELLIPSIS, SAN_ASCII | SAN_PAD};
+	static const unsigned flagsets[] = {0,
+	                                    SAN_ELLIPSIS,
+	                                    SAN_PAD,
+	                                    SAN_ELLIPSIS | SAN_PAD,
+	                                    SAN_ASCII | SAN_ELLIPSIS,
+	                                    SAN_ASCII | SAN_PAD};
 	char out[4096];
 
 	for (size_t wi = 0; wi < sizeof(widths) / sizeof(widths[0]); wi++) {
@@ -327,7 +388,7 @@ START_TEST(test_huge_input)
 	ck_assert_ptr_null(strstr(out, FFFD));
 	/* 100 passes over a 1 MiB input: bounded by the cap, not the length. */
 	ck_assert_double_lt((double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9,
-			    1.0);
+	                    1.0);
 	in[n - 1] = '\0';
 	dup = san_dup(in);
 	ck_assert_uint_le(strlen(dup), SAN_INPUT_CAP + 3);
@@ -340,7 +401,8 @@ END_TEST
 
 START_TEST(test_log)
 {
-	const char *in = "A\x1b]0;x\x07\r\n\t\\ \xC2\x9b\xE2\x80\xAE\xFF\xF3\xA0\x80\x81" "ok";
+	const char *in = "A\x1b]0;x\x07\r\n\t\\ \xC2\x9b\xE2\x80\xAE\xFF\xF3\xA0\x80\x81"
+	                 "ok";
 	char *l = san_log(in, strlen(in));
 
 	ck_assert_str_eq(l, "A\\x1b]0;x\\x07\\r\\n\\t\\\\ \\u009b\\u202e\\xff\\U000e0001ok");
@@ -375,29 +437,17 @@ START_TEST(test_input_ok)
 		const char *s;
 		bool ok;
 	} cases[] = {
-		{"+33189000029", true},
-		{"Marie Curie", true},
-		{"\xE6\x97\xA5\xE6\x9C\xAC", true},
-		{"Jos\xC3\xA9", true},
-		{"e\xCC\x81", true},
-		{"\x1b[201~", false},
-		{"a\tb", false},
-		{"a\nb", false},
-		{"a\x7f", false},
-		{"\xC2\x9b", false},
-		{"\xE2\x80\xAE", false},
-		{"\xE2\x81\xA6", false},
-		{"\xE2\x80\x8B", false},
-		{"\xEF\xBB\xBF", false},
-		{"\xFF", false},
-		{"\xC0\xAF", false},
-		{"\xED\xA0\x80", false},
-		{"\xC2", false},
+	    {"+33189000029", true},  {"Marie Curie", true},   {"\xE6\x97\xA5\xE6\x9C\xAC", true},
+	    {"Jos\xC3\xA9", true},   {"e\xCC\x81", true},     {"\x1b[201~", false},
+	    {"a\tb", false},         {"a\nb", false},         {"a\x7f", false},
+	    {"\xC2\x9b", false},     {"\xE2\x80\xAE", false}, {"\xE2\x81\xA6", false},
+	    {"\xE2\x80\x8B", false}, {"\xEF\xBB\xBF", false}, {"\xFF", false},
+	    {"\xC0\xAF", false},     {"\xED\xA0\x80", false}, {"\xC2", false},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		ck_assert_msg(san_input_ok(cases[i].s, strlen(cases[i].s)) == cases[i].ok,
-			      "case %zu", i);
+		              "case %zu", i);
 	ck_assert(!san_input_ok("a\0b", 3));
 	ck_assert(san_input_ok("", 0));
 }
@@ -421,7 +471,9 @@ START_TEST(test_wcwidth)
 	ck_assert_int_eq(san_wcwidth(0xD800), -1);
 	ck_assert_int_eq(san_wcwidth(0x110000), -1);
 	ck_assert_int_eq(san_wcwidth(0x20AC), 1);
-	ck_assert_int_eq(san_width("\xE6\x97\xA5" "a\xCC\x81"), 3);
+	ck_assert_int_eq(san_width("\xE6\x97\xA5"
+	                           "a\xCC\x81"),
+	                 3);
 }
 END_TEST
 
