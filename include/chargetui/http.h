@@ -36,7 +36,8 @@ struct http_clock {
 };
 
 /* Client-side token bucket shared by every client of a console (RTY-7):
- * thread-safe; take() blocks until a token is free or *cancel is set. */
+ * thread-safe; take() blocks until a token is free or *cancel is set (checked
+ * every 50 ms with an atomic load, see http_config.cancel). */
 struct rate_bucket;
 struct rate_bucket *rate_bucket_new(double per_second, int burst);
 void rate_bucket_free(struct rate_bucket *b);
@@ -57,7 +58,10 @@ struct http_config {
 	const char *debug_log_path;    /* --debug-log, or NULL */
 	const struct http_clock *clock; /* NULL: the real clock */
 	struct rate_bucket *bucket;    /* NULL: none */
-	const volatile int *cancel;    /* when non-NULL and *cancel != 0, abort transfers (NET-8) */
+	const volatile int *cancel;    /* when non-NULL and *cancel != 0, abort transfers and
+					* backoff sleeps (NET-8); read with relaxed atomic loads,
+					* so set it from another thread with
+					* __atomic_store_n(&flag, 1, __ATOMIC_RELAXED) */
 	long low_speed_time_s;         /* 0: 20 (LOW_SPEED_LIMIT is 1 B/s over this) */
 };
 

@@ -75,7 +75,7 @@ int rate_bucket_take(struct rate_bucket *b, const volatile int *cancel)
 		return 0;
 	pthread_mutex_lock(&b->mu);
 	for (;;) {
-		if (cancel && *cancel) {
+		if (cancel && __atomic_load_n(cancel, __ATOMIC_RELAXED)) {
 			pthread_mutex_unlock(&b->mu);
 			return -1;
 		}
