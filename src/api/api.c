@@ -104,8 +104,8 @@ static char *list_query(const struct list_query *q, const char *starting_after)
 
 /* GET a list page: page_url as given, or the collection with q. */
 static int list_get(struct api *a, const char *collection, const struct list_query *q,
-		    const char *page_url, const char *after, struct http_response *r,
-		    struct api_error *err)
+                    const char *page_url, const char *after, struct http_response *r,
+                    struct api_error *err)
 {
 	if (page_url)
 		return http_send(a->http, "GET", page_url, NULL, NULL, NULL, r, err);
@@ -127,7 +127,7 @@ static void keep_attempts(struct api_error *err, int attempts)
 }
 
 static int drivers_page(struct api *a, const struct list_query *q, const char *page_url,
-			const char *after, struct driver_page *out, struct api_error *err)
+                        const char *after, struct driver_page *out, struct api_error *err)
 {
 	struct http_response r;
 	memset(out, 0, sizeof *out);
@@ -145,7 +145,7 @@ static int drivers_page(struct api *a, const struct list_query *q, const char *p
 }
 
 static int fleets_page(struct api *a, const struct list_query *q, const char *page_url,
-		       const char *after, struct fleet_page *out, struct api_error *err)
+                       const char *after, struct fleet_page *out, struct api_error *err)
 {
 	struct http_response r;
 	memset(out, 0, sizeof *out);
@@ -163,13 +163,13 @@ static int fleets_page(struct api *a, const struct list_query *q, const char *pa
 }
 
 int api_drivers_list(struct api *a, const struct list_query *q, const char *page_url,
-		     struct driver_page *out, struct api_error *err)
+                     struct driver_page *out, struct api_error *err)
 {
 	return drivers_page(a, q, page_url, NULL, out, err);
 }
 
 int api_fleets_list(struct api *a, const struct list_query *q, const char *page_url,
-		    struct fleet_page *out, struct api_error *err)
+                    struct fleet_page *out, struct api_error *err)
 {
 	return fleets_page(a, q, page_url, NULL, out, err);
 }
@@ -240,18 +240,21 @@ void api_iter_free(struct api_iter *it)
 /* Move the iterator past a page it just returned.  A link or cursor that
  * does not move would loop forever, so it ends the walk with an error. */
 static int iter_advance(struct api_iter *it, bool legacy, bool has_more, const char *next_url,
-			const char *last_id, struct api_error *err)
+                        const char *last_id, struct api_error *err)
 {
 	char *nu = NULL, *af = NULL;
 	if (legacy && has_more) {
-		if (!last_id || !http_id_valid(last_id) || (it->after && !strcmp(it->after, last_id))) {
-			api_err(err, API_ERR_MALFORMED, "malformed response: list cursor does not advance");
+		if (!last_id || !http_id_valid(last_id) ||
+		    (it->after && !strcmp(it->after, last_id))) {
+			api_err(err, API_ERR_MALFORMED,
+			        "malformed response: list cursor does not advance");
 			return -1;
 		}
 		af = strdup(last_id);
 	} else if (!legacy && next_url) {
 		if (it->next_url && !strcmp(it->next_url, next_url)) {
-			api_err(err, API_ERR_MALFORMED, "malformed response: next_page_url repeats");
+			api_err(err, API_ERR_MALFORMED,
+			        "malformed response: next_page_url repeats");
 			return -1;
 		}
 		nu = strdup(next_url);
@@ -320,7 +323,7 @@ int api_iter_next_fleets(struct api_iter *it, struct fleet_page *out, struct api
 
 /* "/drivers/ID" or "/drivers/ID/attach" into buf, after checking the id. */
 static int object_path(char *buf, size_t n, const char *collection, const char *id,
-		       const char *action, const char *what, struct api_error *err)
+                       const char *action, const char *what, struct api_error *err)
 {
 	if (!http_id_valid(id)) {
 		api_err(err, API_ERR_REFUSED, "refused invalid %s id", what);
@@ -331,7 +334,7 @@ static int object_path(char *buf, size_t n, const char *collection, const char *
 }
 
 static int call_driver(struct api *a, const char *method, const char *path, const char *body,
-		       const char *idem_key, struct driver *out, struct api_error *err)
+                       const char *idem_key, struct driver *out, struct api_error *err)
 {
 	struct http_response r;
 	if (http_send(a->http, method, path, NULL, body, idem_key, &r, err) != 0)
@@ -344,7 +347,7 @@ static int call_driver(struct api *a, const char *method, const char *path, cons
 }
 
 static int call_fleet(struct api *a, const char *method, const char *path, const char *body,
-		      const char *idem_key, struct fleet *out, struct api_error *err)
+                      const char *idem_key, struct fleet *out, struct api_error *err)
 {
 	struct http_response r;
 	if (http_send(a->http, method, path, NULL, body, idem_key, &r, err) != 0)
@@ -380,7 +383,7 @@ int api_driver_get(struct api *a, const char *id, struct driver *out, struct api
 }
 
 int api_driver_create(struct api *a, const struct driver_patch *p, const char *idem_key,
-		      struct driver *out, struct api_error *err)
+                      struct driver *out, struct api_error *err)
 {
 	if (enter(a, out, sizeof *out, err) != 0)
 		return -1;
@@ -395,7 +398,7 @@ int api_driver_create(struct api *a, const struct driver_patch *p, const char *i
 }
 
 int api_driver_update(struct api *a, const char *id, const struct driver_patch *p,
-		      const char *idem_key, struct driver *out, struct api_error *err)
+                      const char *idem_key, struct driver *out, struct api_error *err)
 {
 	char path[128];
 	if (enter(a, out, sizeof *out, err) != 0 ||
@@ -415,7 +418,7 @@ int api_driver_update(struct api *a, const char *id, const struct driver_patch *
 }
 
 static int attach_detach(struct api *a, const char *id, const char *fleet_id, const char *action,
-			 const char *idem_key, struct driver *out, struct api_error *err)
+                         const char *idem_key, struct driver *out, struct api_error *err)
 {
 	char path[128];
 	if (enter(a, out, sizeof *out, err) != 0 ||
@@ -436,13 +439,13 @@ static int attach_detach(struct api *a, const char *id, const char *fleet_id, co
 }
 
 int api_driver_attach(struct api *a, const char *id, const char *fleet_id, const char *idem_key,
-		      struct driver *out, struct api_error *err)
+                      struct driver *out, struct api_error *err)
 {
 	return attach_detach(a, id, fleet_id, "attach", idem_key, out, err);
 }
 
 int api_driver_detach(struct api *a, const char *id, const char *fleet_id, const char *idem_key,
-		      struct driver *out, struct api_error *err)
+                      struct driver *out, struct api_error *err)
 {
 	return attach_detach(a, id, fleet_id, "detach", idem_key, out, err);
 }
@@ -458,7 +461,7 @@ static bool deleted_ok(const struct http_response *r, const char *id)
 	const cJSON *del = cJSON_GetObjectItemCaseSensitive(root, "deleted");
 	const cJSON *rid = cJSON_GetObjectItemCaseSensitive(root, "id");
 	bool ok = end == r->body + r->len && cJSON_IsObject(root) && cJSON_IsTrue(del) &&
-		  (!rid || (cJSON_IsString(rid) && strcmp(rid->valuestring, id) == 0));
+	          (!rid || (cJSON_IsString(rid) && strcmp(rid->valuestring, id) == 0));
 	cJSON_Delete(root);
 	return ok;
 }
@@ -493,7 +496,7 @@ int api_fleet_get(struct api *a, const char *id, struct fleet *out, struct api_e
 }
 
 int api_fleet_create(struct api *a, const struct fleet_patch *p, const char *idem_key,
-		     struct fleet *out, struct api_error *err)
+                     struct fleet *out, struct api_error *err)
 {
 	if (enter(a, out, sizeof *out, err) != 0)
 		return -1;
@@ -508,7 +511,7 @@ int api_fleet_create(struct api *a, const struct fleet_patch *p, const char *ide
 }
 
 int api_fleet_update(struct api *a, const char *id, const struct fleet_patch *p,
-		     const char *idem_key, struct fleet *out, struct api_error *err)
+                     const char *idem_key, struct fleet *out, struct api_error *err)
 {
 	char path[128];
 	if (enter(a, out, sizeof *out, err) != 0 ||

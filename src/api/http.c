@@ -43,7 +43,7 @@ struct attempt {
 	char *should_retry;
 	bool replayed;
 	int sent; /* requests sent in this try: libcurl re-sends once by itself
-		     when a reused connection turns out dead */
+	             when a reused connection turns out dead */
 };
 
 struct http_client {
@@ -134,7 +134,6 @@ static double client_jitter(struct http_client *c)
 	c->rng ^= c->rng >> 27;
 	return (double)((c->rng * 0x2545F4914F6CDD1DULL) >> 11) / 9007199254740992.0;
 }
-
 
 /* --- curl callbacks --- */
 
@@ -239,11 +238,12 @@ static int on_progress(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, cu
 static int client_setopts(struct http_client *c, const struct http_config *cfg, bool loopback)
 {
 	CURL *h = c->h;
-	long connect_ms = cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms : DEFAULT_CONNECT_MS;
+	long connect_ms =
+	    cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms : DEFAULT_CONNECT_MS;
 	long low_speed = cfg->low_speed_time_s > 0 ? cfg->low_speed_time_s : DEFAULT_LOW_SPEED_S;
 	CURLcode rc = CURLE_OK;
-#define SET(opt, val) \
-	if (rc == CURLE_OK) \
+#define SET(opt, val)                                                                              \
+	if (rc == CURLE_OK)                                                                        \
 	rc = curl_easy_setopt(h, opt, val)
 	SET(CURLOPT_PROTOCOLS_STR, loopback ? "https,http" : "https");
 	SET(CURLOPT_REDIR_PROTOCOLS_STR, "https");
@@ -287,7 +287,8 @@ static int client_fill(struct http_client *c, const struct http_config *cfg)
 	while (bl > 0 && cfg->base_url[bl - 1] == '/')
 		bl--;
 	c->base = strndup(cfg->base_url, bl);
-	c->charge_version = strdup(cfg->charge_version ? cfg->charge_version : DEFAULT_CHARGE_VERSION);
+	c->charge_version =
+	    strdup(cfg->charge_version ? cfg->charge_version : DEFAULT_CHARGE_VERSION);
 	c->key = cfg->key;
 	c->read_only = cfg->read_only;
 	c->get_timeout_ms = cfg->get_timeout_ms > 0 ? cfg->get_timeout_ms : DEFAULT_GET_MS;
@@ -326,8 +327,8 @@ struct http_client *http_client_new(const struct http_config *cfg, struct api_er
 		err_set(err, API_ERR_INTERNAL, "out of memory or curl init failed");
 		return NULL;
 	}
-	if (cfg->debug_log_path && !(c->trace = http_trace_open(cfg->debug_log_path, cfg->key, why,
-								 sizeof why))) {
+	if (cfg->debug_log_path &&
+	    !(c->trace = http_trace_open(cfg->debug_log_path, cfg->key, why, sizeof why))) {
 		http_client_free(c);
 		err_set(err, API_ERR_REFUSED, "%s", why);
 		return NULL;
@@ -369,17 +370,18 @@ void http_response_clear(struct http_response *r)
  * from a response.  Either way the result must pass the origin check, so a
  * path from an id or a page link can never leave the base (NET-3, NET-10). */
 static char *build_url(const struct http_client *c, const char *target, const char *query,
-		       struct api_error *err)
+                       struct api_error *err)
 {
-	bool absolute = strncasecmp(target, "http://", 7) == 0 || strncasecmp(target, "https://", 8) == 0;
+	bool absolute =
+	    strncasecmp(target, "http://", 7) == 0 || strncasecmp(target, "https://", 8) == 0;
 	char *url = NULL;
 	int n;
 	if (absolute)
 		n = asprintf(&url, "%s%s%s", target, query ? (strchr(target, '?') ? "&" : "?") : "",
-			     query ? query : "");
+		             query ? query : "");
 	else
 		n = asprintf(&url, "%s%s%s%s", c->base, target[0] == '/' ? "" : "/", target,
-			     query ? (strchr(target, '?') ? "&" : "?") : "");
+		             query ? (strchr(target, '?') ? "&" : "?") : "");
 	if (n < 0) {
 		err_set(err, API_ERR_INTERNAL, "out of memory");
 		return NULL;
@@ -395,8 +397,9 @@ static char *build_url(const struct http_client *c, const char *target, const ch
 		}
 	}
 	if (!http_same_origin(c->base, url)) {
-		err_set(err, API_ERR_REFUSED, absolute ? "refused cross-origin page link"
-						      : "refused request path outside the API base");
+		err_set(err, API_ERR_REFUSED,
+		        absolute ? "refused cross-origin page link"
+		                 : "refused request path outside the API base");
 		free(url);
 		return NULL;
 	}
@@ -412,21 +415,22 @@ static void headers_free(struct curl_slist *l)
 }
 
 static struct curl_slist *headers_build(const struct http_client *c, bool has_body,
-					const char *idem_key)
+                                        const char *idem_key)
 {
 	struct curl_slist *l = NULL, *t;
 	char line[1400];
 	const char *key = secret_value(c->key);
 	bool ok = true;
-#define ADD(s) \
-	do { \
-		if (ok && (t = curl_slist_append(l, s)) != NULL) \
-			l = t; \
-		else \
-			ok = false; \
+#define ADD(s)                                                                                     \
+	do {                                                                                       \
+		if (ok && (t = curl_slist_append(l, s)) != NULL)                                   \
+			l = t;                                                                     \
+		else                                                                               \
+			ok = false;                                                                \
 	} while (0)
 	if (key) {
-		ok = (size_t)snprintf(line, sizeof line, "Authorization: Bearer %s", key) < sizeof line;
+		ok = (size_t)snprintf(line, sizeof line, "Authorization: Bearer %s", key) <
+		     sizeof line;
 		ADD(line);
 		explicit_bzero(line, sizeof line);
 	}
@@ -450,7 +454,7 @@ static struct curl_slist *headers_build(const struct http_client *c, bool has_bo
 }
 
 static int request_setopts(struct http_client *c, const char *method, const char *url,
-			   const char *body, struct curl_slist *hdrs)
+                           const char *body, struct curl_slist *hdrs)
 {
 	CURL *h = c->h;
 	bool get = strcmp(method, "GET") == 0, post = strcmp(method, "POST") == 0;
@@ -460,7 +464,8 @@ static int request_setopts(struct http_client *c, const char *method, const char
 	if (rc == CURLE_OK && post) {
 		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, NULL);
 		curl_easy_setopt(h, CURLOPT_POST, 1L);
-		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(body ? strlen(body) : 0));
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+		                 (curl_off_t)(body ? strlen(body) : 0));
 		rc = curl_easy_setopt(h, CURLOPT_POSTFIELDS, body ? body : "");
 	} else if (rc == CURLE_OK) {
 		curl_easy_setopt(h, CURLOPT_POSTFIELDS, NULL);
@@ -468,7 +473,8 @@ static int request_setopts(struct http_client *c, const char *method, const char
 		rc = curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, get ? NULL : method);
 	}
 	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, get ? c->get_timeout_ms : c->post_timeout_ms);
+		rc = curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
+		                      get ? c->get_timeout_ms : c->post_timeout_ms);
 	return rc == CURLE_OK ? 0 : -1;
 }
 
@@ -484,11 +490,16 @@ static bool content_type_json(const char *ct)
 static const char *status_phrase(long status)
 {
 	switch (status) {
-	case 500: return "internal server error";
-	case 502: return "bad gateway";
-	case 503: return "service unavailable";
-	case 504: return "gateway timeout";
-	default: return "HTTP error";
+	case 500:
+		return "internal server error";
+	case 502:
+		return "bad gateway";
+	case 503:
+		return "service unavailable";
+	case 504:
+		return "gateway timeout";
+	default:
+		return "HTTP error";
 	}
 }
 
@@ -506,9 +517,9 @@ static void curl_failure(struct api_error *err, CURLcode cc, bool too_large, con
 	} else if (cc == CURLE_OPERATION_TIMEDOUT) {
 		err_set(err, API_ERR_TIMEOUT, "%s", words);
 	} else if (cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_SSL_CONNECT_ERROR ||
-		   cc == CURLE_SSL_CACERT_BADFILE || cc == CURLE_SSL_CERTPROBLEM ||
-		   cc == CURLE_SSL_ISSUER_ERROR || cc == CURLE_SSL_PINNEDPUBKEYNOTMATCH ||
-		   cc == CURLE_SSL_INVALIDCERTSTATUS || cc == CURLE_SSL_CRL_BADFILE) {
+	           cc == CURLE_SSL_CACERT_BADFILE || cc == CURLE_SSL_CERTPROBLEM ||
+	           cc == CURLE_SSL_ISSUER_ERROR || cc == CURLE_SSL_PINNEDPUBKEYNOTMATCH ||
+	           cc == CURLE_SSL_INVALIDCERTSTATUS || cc == CURLE_SSL_CRL_BADFILE) {
 		err_set(err, API_ERR_TLS, "%s", words);
 	} else if (cc == CURLE_UNSUPPORTED_PROTOCOL) {
 		err_set(err, API_ERR_REFUSED, "refused protocol (%s)", words);
@@ -539,15 +550,20 @@ static void status_error(struct http_client *c, long status, struct api_error *e
 enum verdict { V_OK, V_FAIL, V_RETRY };
 
 static enum verdict judge(struct http_client *c, const char *method, CURLcode cc, long status,
-			  int attempt, struct api_error *err, double *delay)
+                          int attempt, struct api_error *err, double *delay)
 {
 	struct attempt *a = &c->at;
 	bool too_long = false;
 	struct retry_input in = {
-		.method = method, .curl_code = (int)cc, .status = status,
-		.retry_after = a->retry_after, .should_retry = a->should_retry,
-		.attempt = attempt, .max_attempts = c->max_attempts,
-		.jitter01 = client_jitter(c), .now_wall = c->clock.wall(c->clock.ctx),
+	    .method = method,
+	    .curl_code = (int)cc,
+	    .status = status,
+	    .retry_after = a->retry_after,
+	    .should_retry = a->should_retry,
+	    .attempt = attempt,
+	    .max_attempts = c->max_attempts,
+	    .jitter01 = client_jitter(c),
+	    .now_wall = c->clock.wall(c->clock.ctx),
 	};
 	if (cc != CURLE_OK) {
 		curl_failure(err, cc, a->too_large, c->curl_err);
@@ -558,7 +574,8 @@ static enum verdict judge(struct http_client *c, const char *method, CURLcode cc
 	if (status >= 200 && status < 300) {
 		if (content_type_json(a->content_type))
 			return V_OK;
-		err_set(err, API_ERR_MALFORMED, "malformed response: not application/json (%ld)", status);
+		err_set(err, API_ERR_MALFORMED, "malformed response: not application/json (%ld)",
+		        status);
 		err->http_status = status;
 		return V_FAIL;
 	}
@@ -596,7 +613,7 @@ static void take_response(struct http_client *c, long status, struct http_respon
 }
 
 static void trace_attempt(struct http_client *c, const char *method, const char *url,
-			  const char *body, int attempt)
+                          const char *body, int attempt)
 {
 	if (!c->trace)
 		return;
@@ -614,8 +631,9 @@ static void trace_result(struct http_client *c, CURLcode cc, long status)
 	if (c->at.body)
 		http_trace_body(c->trace, "<< ", c->at.body, c->at.len);
 	char line[160];
-	int n = cc == CURLE_OK ? snprintf(line, sizeof line, "== status %ld", status)
-			       : snprintf(line, sizeof line, "== failed: %s", curl_easy_strerror(cc));
+	int n = cc == CURLE_OK
+	            ? snprintf(line, sizeof line, "== status %ld", status)
+	            : snprintf(line, sizeof line, "== failed: %s", curl_easy_strerror(cc));
 	http_trace_lines(c->trace, "", line, n < 0 ? 0 : (size_t)n);
 }
 
@@ -628,7 +646,7 @@ static bool outcome_ambiguous(CURLcode cc)
 }
 
 static int run_attempts(struct http_client *c, const char *method, const char *url,
-			const char *body, struct http_response *resp, struct api_error *err)
+                        const char *body, struct http_response *resp, struct api_error *err)
 {
 	bool ambiguous = false, post = strcmp(method, "POST") == 0;
 	CURLcode cc = CURLE_OK;
@@ -678,11 +696,12 @@ static int run_attempts(struct http_client *c, const char *method, const char *u
 }
 
 static int send_prepare(struct http_client *c, const char *method, const char *idem_key,
-			char key[256], struct api_error *err)
+                        char key[256], struct api_error *err)
 {
 	bool get = strcmp(method, "GET") == 0, post = strcmp(method, "POST") == 0;
 	if (!get && c->read_only) {
-		err_set(err, API_ERR_REFUSED, "read-only mode: %s refused", post ? "POST" : "DELETE");
+		err_set(err, API_ERR_REFUSED, "read-only mode: %s refused",
+		        post ? "POST" : "DELETE");
 		return -1;
 	}
 	if (!get && !post && strcmp(method, "DELETE") != 0) {
@@ -704,8 +723,8 @@ static int send_prepare(struct http_client *c, const char *method, const char *i
 }
 
 int http_send(struct http_client *c, const char *method, const char *target, const char *query,
-	      const char *body, const char *idem_key, struct http_response *resp,
-	      struct api_error *err)
+              const char *body, const char *idem_key, struct http_response *resp,
+              struct api_error *err)
 {
 	char key[256];
 	api_error_clear(err);

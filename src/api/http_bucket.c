@@ -13,10 +13,10 @@
 struct rate_bucket {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	double rate;   /* tokens per second */
-	double burst;  /* capacity */
+	double rate;  /* tokens per second */
+	double burst; /* capacity */
 	double tokens;
-	double last;   /* CLOCK_MONOTONIC seconds of the last refill */
+	double last; /* CLOCK_MONOTONIC seconds of the last refill */
 };
 
 static double mono_now(void)

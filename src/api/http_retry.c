@@ -35,7 +35,7 @@ double http_backoff(int attempt, double jitter01)
 static int month_index(const char *m)
 {
 	static const char *const names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-					    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 	for (int i = 0; i < 12; i++) {
 		if (strncmp(m, names[i], 3) == 0)
 			return i;
@@ -101,7 +101,8 @@ double http_retry_after_parse(const char *v, double now_wall)
 		v++;
 	char buf[64];
 	size_t n = strlen(v);
-	while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\r' || v[n - 1] == '\n'))
+	while (n > 0 &&
+	       (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\r' || v[n - 1] == '\n'))
 		n--;
 	if (n == 0 || n >= sizeof buf)
 		return -1;
@@ -147,7 +148,8 @@ static bool conflict_is_transient(const char *code)
 	if (!code)
 		return false;
 	static const char *const transient[] = {"idempotency_key_in_use", "idempotency_in_progress",
-						"lock_timeout", "resource_locked", "request_in_progress"};
+	                                        "lock_timeout", "resource_locked",
+	                                        "request_in_progress"};
 	for (size_t i = 0; i < sizeof transient / sizeof transient[0]; i++) {
 		if (strcmp(code, transient[i]) == 0)
 			return true;

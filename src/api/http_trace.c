@@ -32,10 +32,11 @@ struct http_trace {
 
 struct http_trace *http_trace_open(const char *path, const struct secret *key, char *why, size_t n)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+	int fd =
+	    open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
 	if (fd < 0) {
 		snprintf(why, n, "cannot open debug log %s: %s", path,
-			 errno == ELOOP ? "it is a symlink" : strerror(errno));
+		         errno == ELOOP ? "it is a symlink" : strerror(errno));
 		return NULL;
 	}
 	struct stat st;
@@ -168,7 +169,7 @@ void http_trace_body(struct http_trace *t, const char *prefix, const char *body,
 	if (len > TRACE_BODY_MAX) {
 		char note[96];
 		int n = snprintf(note, sizeof note, "%s[%zu more bytes not logged]", prefix,
-				 len - TRACE_BODY_MAX);
+		                 len - TRACE_BODY_MAX);
 		http_trace_lines(t, "", note, (size_t)n);
 	}
 }

@@ -143,7 +143,8 @@ static bool path_suspicious(const char *path)
 	if (strstr(path, "/../") || strstr(path, "/./"))
 		return true;
 	size_t l = strlen(path);
-	if ((l >= 3 && strcmp(path + l - 3, "/..") == 0) || (l >= 2 && strcmp(path + l - 2, "/.") == 0))
+	if ((l >= 3 && strcmp(path + l - 3, "/..") == 0) ||
+	    (l >= 2 && strcmp(path + l - 2, "/.") == 0))
 		return true;
 	for (const char *p = path; (p = strchr(p, '%')) != NULL; p++) {
 		if (strncasecmp(p, "%2e", 3) == 0 || strncasecmp(p, "%2f", 3) == 0 ||
@@ -162,10 +163,9 @@ bool http_same_origin(const char *base_url, const char *url)
 		url_parts_free(&b);
 		return false;
 	}
-	bool ok = b.host && u.host && b.port && u.port &&
-		  strcasecmp(b.scheme, u.scheme) == 0 && strcasecmp(b.host, u.host) == 0 &&
-		  strcmp(b.port, u.port) == 0 && !u.user && !u.password &&
-		  path_under(b.path, u.path) && !path_suspicious(u.path);
+	bool ok = b.host && u.host && b.port && u.port && strcasecmp(b.scheme, u.scheme) == 0 &&
+	          strcasecmp(b.host, u.host) == 0 && strcmp(b.port, u.port) == 0 && !u.user &&
+	          !u.password && path_under(b.path, u.path) && !path_suspicious(u.path);
 	/* The raw string must say the same: curl removes dot segments while
 	 * parsing, so check the literal text too. */
 	if (ok && (strstr(url, "/../") || strstr(url, "/./") || strchr(url, '@')))

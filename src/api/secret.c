@@ -97,7 +97,8 @@ const char *secret_value(const struct secret *s)
 
 bool secret_is_live(const struct secret *s)
 {
-	return s && (strncmp(s->buf, "ch_sk_live_", 11) == 0 || strncmp(s->buf, "ch_rk_live_", 11) == 0);
+	return s &&
+	       (strncmp(s->buf, "ch_sk_live_", 11) == 0 || strncmp(s->buf, "ch_rk_live_", 11) == 0);
 }
 
 static bool is_alnum(char c)
@@ -227,8 +228,9 @@ static int open_private_file(const char *path, const char *what, char *errbuf, s
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		if (errno == ELOOP)
-			snprintf(errbuf, n, "refusing %s %s: it is a symlink; point at the file itself",
-				 what, path);
+			snprintf(errbuf, n,
+			         "refusing %s %s: it is a symlink; point at the file itself", what,
+			         path);
 		else
 			snprintf(errbuf, n, "cannot open %s %s: %s", what, path, strerror(errno));
 		return -1;
@@ -245,7 +247,7 @@ static int open_private_file(const char *path, const char *what, char *errbuf, s
 		bad = "owned by another user";
 	} else if ((st.st_mode & 077) != 0) {
 		snprintf(why, sizeof why, "mode %04o lets others read it; run: chmod 600 %s",
-			 (unsigned)(st.st_mode & 07777), path);
+		         (unsigned)(st.st_mode & 07777), path);
 		bad = why;
 	}
 	if (bad) {

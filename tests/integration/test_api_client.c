@@ -68,8 +68,12 @@ static double mono(void)
 static void mock_up(int fleets, int drivers, const char *faults)
 {
 	char err[256];
-	struct mock_options o = {.fleets = fleets, .drivers = drivers, .rate_limit = -1,
-				 .faults = faults, .quiet = true, .seed = 7};
+	struct mock_options o = {.fleets = fleets,
+	                         .drivers = drivers,
+	                         .rate_limit = -1,
+	                         .faults = faults,
+	                         .quiet = true,
+	                         .seed = 7};
 	M = mock_start(&o, err, sizeof err);
 	ck_assert_msg(M != NULL, "mock_start: %s", err);
 	K = secret_new(KEY, strlen(KEY));
@@ -209,12 +213,14 @@ static void expect_one(const char *method, const char *path, const char *query, 
 	ck_assert_str_eq(req_str(r, "path"), path);
 	const char *q = req_str(r, "query");
 	if (query)
-		ck_assert_msg(q && strcmp(q, query) == 0, "query %s, want %s", q ? q : "(null)", query);
+		ck_assert_msg(q && strcmp(q, query) == 0, "query %s, want %s", q ? q : "(null)",
+		              query);
 	else
 		ck_assert_msg(!q || !*q, "unexpected query %s", q);
 	const char *b = req_str(r, "body");
 	if (body)
-		ck_assert_msg(b && strcmp(b, body) == 0, "body %s, want %s", b ? b : "(null)", body);
+		ck_assert_msg(b && strcmp(b, body) == 0, "body %s, want %s", b ? b : "(null)",
+		              body);
 	else
 		ck_assert_msg(!b || !*b, "unexpected body %s", b);
 	ck_assert_str_eq(req_header(r, "Charge-Version"), "2026-03-01");
@@ -333,7 +339,7 @@ START_TEST(driver_calls_exact_requests)
 	ck_assert_str_eq(made.name.v, "Ada Lovelace");
 	ck_assert(strncmp(made.id.v, "drv_", 4) == 0);
 	expect_one("POST", "/v1/drivers", NULL,
-		   "{\"name\":\"Ada Lovelace\",\"email\":\"ada@example.com\"}");
+	           "{\"name\":\"Ada Lovelace\",\"email\":\"ada@example.com\"}");
 	driver_patch_clear(&cp);
 
 	/* attach, detach: the fleet's total follows */
@@ -395,7 +401,8 @@ START_TEST(fleet_calls_exact_requests)
 	struct fleet f;
 	ck_assert_int_eq(api_fleet_create(A, &cp, NULL, &f, &err), 0);
 	ck_assert_str_eq(f.name.v, "Lyon Depot");
-	expect_one("POST", "/v1/fleets", NULL, "{\"name\":\"Lyon Depot\",\"timezone\":\"Europe/Paris\"}");
+	expect_one("POST", "/v1/fleets", NULL,
+	           "{\"name\":\"Lyon Depot\",\"timezone\":\"Europe/Paris\"}");
 	fleet_patch_clear(&cp);
 
 	struct fleet g;
@@ -422,7 +429,8 @@ START_TEST(fleet_calls_exact_requests)
 	ck_assert_str_eq(g.status.v, "suspended");
 	cJSON *log = mock_log();
 	ck_assert_int_eq(cJSON_GetArraySize(log), 1);
-	ck_assert_str_eq(req_header(cJSON_GetArrayItem(log, 0), "Idempotency-Key"), "journal-key-0001");
+	ck_assert_str_eq(req_header(cJSON_GetArrayItem(log, 0), "Idempotency-Key"),
+	                 "journal-key-0001");
 	ck_assert_str_eq(req_str(cJSON_GetArrayItem(log, 0), "body"), "{\"status\":\"suspended\"}");
 	cJSON_Delete(log);
 	fleet_patch_clear(&st);
@@ -610,7 +618,7 @@ START_TEST(next_page_cross_origin_refused)
 	getsockname(lfd, (struct sockaddr *)&a, &l);
 	char spec[160];
 	snprintf(spec, sizeof spec, "next_page_url=http://127.0.0.1:%d/v1/drivers?page=x",
-		 ntohs(a.sin_port));
+	         ntohs(a.sin_port));
 	faults(spec);
 	struct list_query q = {.limit = 5};
 	struct api_iter *it = api_drivers_iter(A, &q);
@@ -709,7 +717,7 @@ START_TEST(drop_after_attach_same_key)
 	log_clear();
 	faults("drop=after,method=POST");
 	ck_assert_msg(api_driver_attach(A, id, fid, NULL, &d, &err) == 0, "attach: %s",
-		      err.detail ? err.detail : "?");
+	              err.detail ? err.detail : "?");
 	ck_assert(has_fleet(&d, fid));
 	ck_assert_int_eq(err.attempts, 2);
 	driver_clear(&d);
@@ -720,7 +728,7 @@ START_TEST(drop_after_attach_same_key)
 	ck_assert(is_uuid4(k0));
 	ck_assert_str_eq(k0, k1);
 	ck_assert_str_eq(req_str(cJSON_GetArrayItem(log, 0), "body"),
-			 req_str(cJSON_GetArrayItem(log, 1), "body"));
+	                 req_str(cJSON_GetArrayItem(log, 1), "body"));
 	cJSON_Delete(log);
 	ck_assert_int_eq(fleet_drivers(fid), before + 1);
 	ck_assert_int_eq(api_driver_get(A, id, &d, &err), 0);
@@ -869,9 +877,15 @@ START_TEST(debug_log_has_no_key)
 	A = api_up(&cfg);
 	char id[64];
 	first_driver_id(id, sizeof id);
-	const char *specs[] = {"unauthorized=1", "html502=1", "storm=1,retry_after=1",
-			       "drop=before", "invalid_json=1", "truncate=1", "status=500",
-			       "content_type=text/plain", "clear"};
+	const char *specs[] = {"unauthorized=1",
+	                       "html502=1",
+	                       "storm=1,retry_after=1",
+	                       "drop=before",
+	                       "invalid_json=1",
+	                       "truncate=1",
+	                       "status=500",
+	                       "content_type=text/plain",
+	                       "clear"};
 	struct api_error err = {0};
 	struct driver d;
 	for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
@@ -897,7 +911,8 @@ START_TEST(debug_log_has_no_key)
 		ck_assert_msg(strstr(line, KEY) == NULL, "key in log: %s", line);
 		ck_assert_msg(strstr(line, KEY + 11) == NULL, "key body in log: %s", line);
 		if (strstr(line, "Authorization:"))
-			ck_assert_msg(strstr(line, "Authorization: Bearer [redacted]") != NULL, "%s", line);
+			ck_assert_msg(strstr(line, "Authorization: Bearer [redacted]") != NULL,
+			              "%s", line);
 		bearer += strstr(line, "Bearer [redacted]") != NULL;
 		ck_assert_ptr_null(strchr(line, '\x1b'));
 	}

@@ -120,7 +120,8 @@ START_TEST(shared_bucket_caps_rate)
 	ck_assert_int_eq(n, THREADS * PER_THREAD);
 	int64_t *t = calloc((size_t)n, sizeof *t);
 	for (int i = 0; i < n; i++) {
-		const cJSON *ms = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(log, i), "time_ms");
+		const cJSON *ms =
+		    cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(log, i), "time_ms");
 		ck_assert(cJSON_IsNumber(ms));
 		t[i] = (int64_t)ms->valuedouble;
 	}
@@ -137,7 +138,7 @@ START_TEST(shared_bucket_caps_rate)
 	ck_assert_msg(worst <= (int)RATE + BURST + 1, "%d requests in one second", worst);
 	/* and the bucket really was the limit: 48 requests at 20/s take > 2 s */
 	ck_assert_msg(t[n - 1] - t[0] >= (int64_t)((n - BURST - 1) / RATE * 1000) - 50,
-		      "spread %lld ms", (long long)(t[n - 1] - t[0]));
+	              "spread %lld ms", (long long)(t[n - 1] - t[0]));
 	free(t);
 	cJSON_Delete(log);
 	rate_bucket_free(b);

@@ -55,7 +55,7 @@ START_TEST(trace_redacts_header_block)
 	struct http_trace *t = http_trace_open(path, key, why, sizeof why);
 	ck_assert_msg(t != NULL, "%s", why);
 	const char out[] = "POST /v1/drivers HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-			   "Authorization: Bearer " KEY "\r\nIdempotency-Key: abc\r\n\r\n";
+	                   "Authorization: Bearer " KEY "\r\nIdempotency-Key: abc\r\n\r\n";
 	const char in[] = "HTTP/1.1 400 Bad Request\r\nX-Echo: " KEY "\r\n";
 	const char text[] = "Connected \x1b]0;pwned\x07 to\r\n";
 	http_trace_event(t, CURLINFO_HEADER_OUT, out, sizeof out - 1);
@@ -124,7 +124,7 @@ END_TEST
 struct fake {
 	int lfd, port;
 	pthread_t th;
-	int serve;       /* connections to accept before exiting */
+	int serve; /* connections to accept before exiting */
 	int accepted;
 	char heads[4][2048];
 };
@@ -219,7 +219,8 @@ START_TEST(read_only_never_connects)
 	struct http_response r;
 	const char *methods[] = {"POST", "DELETE", "PUT", "PATCH"};
 	for (int i = 0; i < 4; i++) {
-		ck_assert_int_eq(http_send(c, methods[i], "/drivers/drv_1", NULL, "{}", NULL, &r, &err), -1);
+		ck_assert_int_eq(
+		    http_send(c, methods[i], "/drivers/drv_1", NULL, "{}", NULL, &r, &err), -1);
 		ck_assert_int_eq(err.kind, API_ERR_REFUSED);
 		ck_assert_int_eq(err.attempts, 0);
 		ck_assert_ptr_null(r.body);
@@ -258,7 +259,8 @@ START_TEST(post_hangups_unknown_same_key)
 	ck_assert_ptr_nonnull(c);
 	struct http_response r;
 	const char *body = "{\"fleet\":\"flt_1\"}";
-	ck_assert_int_eq(http_send(c, "POST", "/drivers/drv_1/attach", NULL, body, NULL, &r, &err), -1);
+	ck_assert_int_eq(http_send(c, "POST", "/drivers/drv_1/attach", NULL, body, NULL, &r, &err),
+	                 -1);
 	fake_stop(&f);
 	ck_assert_int_eq(f.accepted, 3);
 	ck_assert_int_eq(err.attempts, 3);

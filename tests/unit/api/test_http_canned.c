@@ -105,10 +105,10 @@ static char *json_response(const char *status, const char *extra, const char *bo
 {
 	char *r = NULL;
 	ck_assert_int_ge(asprintf(&r,
-				  "HTTP/1.1 %s\r\nContent-Type: application/json\r\n%s"
-				  "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
-				  status, extra, strlen(body), body),
-			 0);
+	                          "HTTP/1.1 %s\r\nContent-Type: application/json\r\n%s"
+	                          "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+	                          status, extra, strlen(body), body),
+	                 0);
 	return r;
 }
 
@@ -120,12 +120,12 @@ static void base_of(const struct canned *s, char *out, size_t n)
 START_TEST(legacy_list_pages_with_starting_after)
 {
 	char *r1 = json_response("200 OK", "",
-				 "{\"object\":\"list\",\"url\":\"/v1/drivers\",\"has_more\":true,"
-				 "\"data\":[{\"id\":\"drv_a\",\"object\":\"driver\"},"
-				 "{\"id\":\"drv_b\",\"object\":\"driver\"}]}");
+	                         "{\"object\":\"list\",\"url\":\"/v1/drivers\",\"has_more\":true,"
+	                         "\"data\":[{\"id\":\"drv_a\",\"object\":\"driver\"},"
+	                         "{\"id\":\"drv_b\",\"object\":\"driver\"}]}");
 	char *r2 = json_response("200 OK", "",
-				 "{\"object\":\"list\",\"url\":\"/v1/drivers\",\"has_more\":false,"
-				 "\"data\":[{\"id\":\"drv_c\",\"object\":\"driver\"}]}");
+	                         "{\"object\":\"list\",\"url\":\"/v1/drivers\",\"has_more\":false,"
+	                         "\"data\":[{\"id\":\"drv_c\",\"object\":\"driver\"}]}");
 	const char *resp[] = {r1, r2};
 	struct canned s;
 	canned_start(&s, resp, 2);
@@ -153,9 +153,11 @@ START_TEST(legacy_list_pages_with_starting_after)
 	canned_stop(&s);
 	ck_assert_int_eq(s.served, 2);
 	/* query values escaped (NET-10); the cursor is the last id of page 1 */
-	ck_assert_ptr_nonnull(strstr(s.requests[0], "GET /v1/drivers?limit=2&fleet=flt_x%20y%26z HTTP/1.1\r\n"));
-	ck_assert_ptr_nonnull(strstr(s.requests[1],
-				     "GET /v1/drivers?limit=2&fleet=flt_x%20y%26z&starting_after=drv_b HTTP/1.1\r\n"));
+	ck_assert_ptr_nonnull(
+	    strstr(s.requests[0], "GET /v1/drivers?limit=2&fleet=flt_x%20y%26z HTTP/1.1\r\n"));
+	ck_assert_ptr_nonnull(strstr(
+	    s.requests[1],
+	    "GET /v1/drivers?limit=2&fleet=flt_x%20y%26z&starting_after=drv_b HTTP/1.1\r\n"));
 	free(r1);
 	free(r2);
 }
@@ -170,9 +172,9 @@ START_TEST(repeating_next_link_stops)
 	canned_start(&s, resp, 2);
 	for (int i = 0; i < 2; i++) {
 		snprintf(body, sizeof body,
-			 "{\"data\":[{\"id\":\"drv_%c\"}],\"next_page_url\":"
-			 "\"http://127.0.0.1:%d/v1/drivers?page=same\",\"previous_page_url\":null}",
-			 'a' + i, s.port);
+		         "{\"data\":[{\"id\":\"drv_%c\"}],\"next_page_url\":"
+		         "\"http://127.0.0.1:%d/v1/drivers?page=same\",\"previous_page_url\":null}",
+		         'a' + i, s.port);
 		r[i] = json_response("200 OK", "", body);
 		resp[i] = r[i];
 	}
@@ -213,10 +215,11 @@ START_TEST(gzip_bomb_capped)
 	fclose(f);
 	ck_assert_int_lt(gzlen, 100000);
 	static char resp[(1 << 20) + 512];
-	int hl = snprintf(resp, 512,
-			  "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-			  "Content-Encoding: gzip\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
-			  gzlen);
+	int hl =
+	    snprintf(resp, 512,
+	             "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+	             "Content-Encoding: gzip\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
+	             gzlen);
 	memcpy(resp + hl, gz, gzlen);
 	const char *rs[] = {resp};
 	struct canned s;
@@ -296,8 +299,9 @@ END_TEST
  * cancel 200 ms later ends the call in well under 30 s. */
 START_TEST(cancel_during_backoff)
 {
-	char *r1 = json_response("503 Service Unavailable", "Retry-After: 30\r\n",
-				 "{\"object\":\"error\",\"type\":\"api_error\",\"message\":\"busy\"}");
+	char *r1 =
+	    json_response("503 Service Unavailable", "Retry-After: 30\r\n",
+	                  "{\"object\":\"error\",\"type\":\"api_error\",\"message\":\"busy\"}");
 	const char *rs[] = {r1};
 	struct canned s;
 	canned_start(&s, rs, 1);
@@ -328,9 +332,9 @@ END_TEST
 START_TEST(should_retry_header_obeyed)
 {
 	char *r1 = json_response("400 Bad Request", "Stripe-Should-Retry: true\r\n",
-				 "{\"object\":\"error\",\"code\":\"lock_timeout\"}");
+	                         "{\"object\":\"error\",\"code\":\"lock_timeout\"}");
 	char *r2 = json_response("200 OK", "Idempotent-Replayed: true\r\nRequest-Id: req_abc\r\n",
-				 "{\"id\":\"drv_1\",\"object\":\"driver\"}");
+	                         "{\"id\":\"drv_1\",\"object\":\"driver\"}");
 	const char *rs[] = {r1, r2};
 	struct canned s;
 	canned_start(&s, rs, 2);
@@ -341,9 +345,8 @@ START_TEST(should_retry_header_obeyed)
 	struct api_error err = {0};
 	struct http_client *c = http_client_new(&cfg, &err);
 	struct http_response r;
-	ck_assert_int_eq(http_send(c, "POST", "/drivers/drv_1", NULL, "{\"name\":\"x\"}", "key-1", &r,
-				   &err),
-			 0);
+	ck_assert_int_eq(
+	    http_send(c, "POST", "/drivers/drv_1", NULL, "{\"name\":\"x\"}", "key-1", &r, &err), 0);
 	ck_assert_int_eq(err.attempts, 2);
 	ck_assert(r.replayed);
 	ck_assert_str_eq(r.request_id, "req_abc");
@@ -364,7 +367,7 @@ END_TEST
 START_TEST(plain_text_error)
 {
 	const char *r1 = "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\n"
-			 "Content-Length: 9\r\nConnection: close\r\n\r\nnot found";
+	                 "Content-Length: 9\r\nConnection: close\r\n\r\nnot found";
 	const char *rs[] = {r1};
 	struct canned s;
 	canned_start(&s, rs, 1);

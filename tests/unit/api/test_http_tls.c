@@ -38,8 +38,9 @@ static int free_port(void)
 static bool port_open(int p)
 {
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)p),
-				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct sockaddr_in a = {.sin_family = AF_INET,
+	                        .sin_port = htons((uint16_t)p),
+	                        .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	bool ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
 	close(fd);
 	return ok;
@@ -54,10 +55,10 @@ static void server_start(void)
 	snprintf(outpath, sizeof outpath, "%s/received.txt", dir);
 	char cmd[512];
 	snprintf(cmd, sizeof cmd,
-		 "openssl req -x509 -newkey rsa:2048 -nodes -keyout %s -out %s -days 1 "
-		 "-subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 "
-		 ">/dev/null 2>&1",
-		 key, cert);
+	         "openssl req -x509 -newkey rsa:2048 -nodes -keyout %s -out %s -days 1 "
+	         "-subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 "
+	         ">/dev/null 2>&1",
+	         key, cert);
 	ck_assert_msg(system(cmd) == 0, "openssl req failed (is openssl installed?)");
 	port = free_port();
 	int in[2];
@@ -114,15 +115,17 @@ START_TEST(self_signed_refused_then_cacert_accepted)
 	char base[64];
 	snprintf(base, sizeof base, "https://127.0.0.1:%d/v1", port);
 	struct secret *k = secret_new("ch_sk_test_TlsProbeKey0123456789", 32);
-	struct http_config cfg = {.base_url = base, .key = k, .get_timeout_ms = 1000,
-				  .post_timeout_ms = 1000, .connect_timeout_ms = 2000};
+	struct http_config cfg = {.base_url = base,
+	                          .key = k,
+	                          .get_timeout_ms = 1000,
+	                          .post_timeout_ms = 1000,
+	                          .connect_timeout_ms = 2000};
 	struct api_error err = {0};
 	struct http_client *c = http_client_new(&cfg, &err);
 	ck_assert_ptr_nonnull(c);
 	struct http_response r;
-	ck_assert_int_eq(http_send(c, "POST", "/drivers", NULL, "{\"name\":\"tls-probe\"}", NULL,
-				   &r, &err),
-			 -1);
+	ck_assert_int_eq(
+	    http_send(c, "POST", "/drivers", NULL, "{\"name\":\"tls-probe\"}", NULL, &r, &err), -1);
 	ck_assert_int_eq(err.kind, API_ERR_TLS);
 	ck_assert_int_eq(err.attempts, 1);
 	ck_assert_msg(strstr(err.detail, "certificate") != NULL, "detail: %s", err.detail);
@@ -140,7 +143,8 @@ START_TEST(self_signed_refused_then_cacert_accepted)
 	const char *got = received();
 	ck_assert_ptr_null(strstr(got, "tls-probe"));
 	ck_assert_ptr_null(strstr(got, "POST"));
-	ck_assert_msg(strstr(got, "GET /v1/drivers?limit=1 HTTP/1.1") != NULL, "server got: %s", got);
+	ck_assert_msg(strstr(got, "GET /v1/drivers?limit=1 HTTP/1.1") != NULL, "server got: %s",
+	              got);
 	ck_assert_ptr_nonnull(strstr(got, "Charge-Version: 2026-03-01"));
 	secret_free(k);
 	server_stop();

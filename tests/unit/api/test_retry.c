@@ -24,90 +24,96 @@ struct row {
 };
 
 static const struct row rows[] = {
-	/* no response: retried for GET and POST alike */
-	{"GET", CURLE_COULDNT_CONNECT, 0, NULL, NULL, NULL, 1, true, false, 0.5, 0.5},
-	{"POST", CURLE_COULDNT_CONNECT, 0, NULL, NULL, NULL, 1, true, false, 0.5, 0.5},
-	{"GET", CURLE_SEND_ERROR, 0, NULL, NULL, NULL, 1, true, false, 0.5, 0.5},
-	{"POST", CURLE_SEND_ERROR, 0, NULL, NULL, NULL, 2, true, false, 0.5, 1.0},
-	{"GET", CURLE_RECV_ERROR, 0, NULL, NULL, NULL, 1, true, false, 0.5, 0.5},
-	{"POST", CURLE_RECV_ERROR, 0, NULL, NULL, NULL, 1, true, false, 0.5, 0.5},
-	{"GET", CURLE_GOT_NOTHING, 0, NULL, NULL, NULL, 1, true, false, 0.5, 0.5},
-	{"POST", CURLE_GOT_NOTHING, 0, NULL, NULL, NULL, 1, true, false, 0.5, 0.5},
-	{"GET", CURLE_PARTIAL_FILE, 0, NULL, NULL, NULL, 1, true, false, 0.5, 0.5},
-	{"POST", CURLE_PARTIAL_FILE, 0, NULL, NULL, NULL, 1, true, false, 0.5, 0.5},
-	{"GET", CURLE_OPERATION_TIMEDOUT, 0, NULL, NULL, NULL, 1, true, false, 0.5, 0.5},
-	{"POST", CURLE_OPERATION_TIMEDOUT, 0, NULL, NULL, NULL, 1, true, false, 0.5, 0.5},
-	/* the attempt budget ends retries */
-	{"GET", CURLE_COULDNT_CONNECT, 0, NULL, NULL, NULL, 3, false, false, 0, 0},
-	{"POST", CURLE_GOT_NOTHING, 0, NULL, NULL, NULL, 3, false, false, 0, 0},
-	/* TLS and other curl failures: never */
-	{"GET", CURLE_PEER_FAILED_VERIFICATION, 0, NULL, NULL, NULL, 1, false, false, 0, 0},
-	{"GET", CURLE_SSL_CONNECT_ERROR, 0, NULL, NULL, NULL, 1, false, false, 0, 0},
-	{"GET", CURLE_SSL_CACERT_BADFILE, 0, NULL, NULL, NULL, 1, false, false, 0, 0},
-	{"GET", CURLE_WRITE_ERROR, 0, NULL, NULL, NULL, 1, false, false, 0, 0},
-	{"GET", CURLE_UNSUPPORTED_PROTOCOL, 0, NULL, NULL, NULL, 1, false, false, 0, 0},
-	{"GET", CURLE_ABORTED_BY_CALLBACK, 0, NULL, NULL, NULL, 1, false, false, 0, 0},
-	/* 5xx */
-	{"GET", 0, 500, NULL, NULL, "api_error", 1, true, false, 0.5, 0.5},
-	{"POST", 0, 502, NULL, NULL, NULL, 1, true, false, 0.5, 0.5},
-	{"GET", 0, 503, NULL, NULL, NULL, 2, true, false, 0.5, 1.0},
-	{"POST", 0, 504, NULL, NULL, NULL, 1, true, false, 0.5, 0.5},
-	{"GET", 0, 503, NULL, NULL, NULL, 3, false, false, 0, 0},
-	{"GET", 0, 501, NULL, NULL, NULL, 1, false, false, 0, 0},
-	{"GET", 0, 505, NULL, NULL, NULL, 1, false, false, 0, 0},
-	/* 429 and Retry-After */
-	{"GET", 0, 429, "3", NULL, "rate_limit_exceeded", 1, true, false, 3.0, 3.0},
-	{"POST", 0, 429, "1", NULL, "rate_limit_exceeded", 2, true, false, 1.0, 1.0},
-	{"GET", 0, 429, "60", NULL, NULL, 1, true, false, 60.0, 60.0},
-	{"GET", 0, 429, "61", NULL, NULL, 1, false, true, 0, 0},
-	{"POST", 0, 429, "3600", NULL, NULL, 1, false, true, 0, 0},
-	{"GET", 0, 429, "Wed, 25 Nov 2026 05:00:10 GMT", NULL, NULL, 1, true, false, 10.0, 10.0},
-	{"GET", 0, 429, "Wed, 25 Nov 2026 05:05:00 GMT", NULL, NULL, 1, false, true, 0, 0},
-	{"GET", 0, 429, "soon", NULL, NULL, 1, true, false, 0.5, 0.5},
-	{"GET", 0, 429, "1.5", NULL, NULL, 2, true, false, 0.5, 1.0},
-	{"GET", 0, 429, NULL, NULL, NULL, 1, true, false, 0.5, 0.5},
-	{"GET", 0, 429, "0", NULL, NULL, 1, true, false, 0.5, 0.5},
-	{"GET", 0, 429, "2", NULL, NULL, 3, false, false, 0, 0},
-	/* 409: Charge's conflicts are final; only locks and in-flight keys retry */
-	{"POST", 0, 409, NULL, NULL, "driver_fleet_conflict", 1, false, false, 0, 0},
-	{"POST", 0, 409, NULL, NULL, NULL, 1, false, false, 0, 0},
-	{"POST", 0, 409, NULL, NULL, "idempotency_key_in_use", 1, true, false, 0.5, 0.5},
-	{"POST", 0, 409, NULL, NULL, "lock_timeout", 1, true, false, 0.5, 0.5},
-	/* client errors: never */
-	{"POST", 0, 400, NULL, NULL, "parameter_invalid", 1, false, false, 0, 0},
-	{"GET", 0, 401, NULL, NULL, "authentication_error", 1, false, false, 0, 0},
-	{"POST", 0, 403, NULL, NULL, "permission_denied", 1, false, false, 0, 0},
-	{"GET", 0, 404, NULL, NULL, "driver_not_found", 1, false, false, 0, 0},
-	{"POST", 0, 422, NULL, NULL, NULL, 1, false, false, 0, 0},
-	/* redirects are never followed, so never retried */
-	{"GET", 0, 302, NULL, NULL, NULL, 1, false, false, 0, 0},
-	{"GET", 0, 301, NULL, NULL, NULL, 1, false, false, 0, 0},
-	/* a should-retry header is obeyed either way */
-	{"POST", 0, 400, NULL, "true", NULL, 1, true, false, 0.5, 0.5},
-	{"GET", 0, 503, NULL, "false", NULL, 1, false, false, 0, 0},
-	{"GET", 0, 200, NULL, NULL, NULL, 1, false, false, 0, 0},
+    /* no response: retried for GET and POST alike */
+    {"GET", CURLE_COULDNT_CONNECT, 0, NULL, NULL, NULL, 1, true, false, 0.5, 0.5},
+    {"POST", CURLE_COULDNT_CONNECT, 0, NULL, NULL, NULL, 1, true, false, 0.5, 0.5},
+    {"GET", CURLE_SEND_ERROR, 0, NULL, NULL, NULL, 1, true, false, 0.5, 0.5},
+    {"POST", CURLE_SEND_ERROR, 0, NULL, NULL, NULL, 2, true, false, 0.5, 1.0},
+    {"GET", CURLE_RECV_ERROR, 0, NULL, NULL, NULL, 1, true, false, 0.5, 0.5},
+    {"POST", CURLE_RECV_ERROR, 0, NULL, NULL, NULL, 1, true, false, 0.5, 0.5},
+    {"GET", CURLE_GOT_NOTHING, 0, NULL, NULL, NULL, 1, true, false, 0.5, 0.5},
+    {"POST", CURLE_GOT_NOTHING, 0, NULL, NULL, NULL, 1, true, false, 0.5, 0.5},
+    {"GET", CURLE_PARTIAL_FILE, 0, NULL, NULL, NULL, 1, true, false, 0.5, 0.5},
+    {"POST", CURLE_PARTIAL_FILE, 0, NULL, NULL, NULL, 1, true, false, 0.5, 0.5},
+    {"GET", CURLE_OPERATION_TIMEDOUT, 0, NULL, NULL, NULL, 1, true, false, 0.5, 0.5},
+    {"POST", CURLE_OPERATION_TIMEDOUT, 0, NULL, NULL, NULL, 1, true, false, 0.5, 0.5},
+    /* the attempt budget ends retries */
+    {"GET", CURLE_COULDNT_CONNECT, 0, NULL, NULL, NULL, 3, false, false, 0, 0},
+    {"POST", CURLE_GOT_NOTHING, 0, NULL, NULL, NULL, 3, false, false, 0, 0},
+    /* TLS and other curl failures: never */
+    {"GET", CURLE_PEER_FAILED_VERIFICATION, 0, NULL, NULL, NULL, 1, false, false, 0, 0},
+    {"GET", CURLE_SSL_CONNECT_ERROR, 0, NULL, NULL, NULL, 1, false, false, 0, 0},
+    {"GET", CURLE_SSL_CACERT_BADFILE, 0, NULL, NULL, NULL, 1, false, false, 0, 0},
+    {"GET", CURLE_WRITE_ERROR, 0, NULL, NULL, NULL, 1, false, false, 0, 0},
+    {"GET", CURLE_UNSUPPORTED_PROTOCOL, 0, NULL, NULL, NULL, 1, false, false, 0, 0},
+    {"GET", CURLE_ABORTED_BY_CALLBACK, 0, NULL, NULL, NULL, 1, false, false, 0, 0},
+    /* 5xx */
+    {"GET", 0, 500, NULL, NULL, "api_error", 1, true, false, 0.5, 0.5},
+    {"POST", 0, 502, NULL, NULL, NULL, 1, true, false, 0.5, 0.5},
+    {"GET", 0, 503, NULL, NULL, NULL, 2, true, false, 0.5, 1.0},
+    {"POST", 0, 504, NULL, NULL, NULL, 1, true, false, 0.5, 0.5},
+    {"GET", 0, 503, NULL, NULL, NULL, 3, false, false, 0, 0},
+    {"GET", 0, 501, NULL, NULL, NULL, 1, false, false, 0, 0},
+    {"GET", 0, 505, NULL, NULL, NULL, 1, false, false, 0, 0},
+    /* 429 and Retry-After */
+    {"GET", 0, 429, "3", NULL, "rate_limit_exceeded", 1, true, false, 3.0, 3.0},
+    {"POST", 0, 429, "1", NULL, "rate_limit_exceeded", 2, true, false, 1.0, 1.0},
+    {"GET", 0, 429, "60", NULL, NULL, 1, true, false, 60.0, 60.0},
+    {"GET", 0, 429, "61", NULL, NULL, 1, false, true, 0, 0},
+    {"POST", 0, 429, "3600", NULL, NULL, 1, false, true, 0, 0},
+    {"GET", 0, 429, "Wed, 25 Nov 2026 05:00:10 GMT", NULL, NULL, 1, true, false, 10.0, 10.0},
+    {"GET", 0, 429, "Wed, 25 Nov 2026 05:05:00 GMT", NULL, NULL, 1, false, true, 0, 0},
+    {"GET", 0, 429, "soon", NULL, NULL, 1, true, false, 0.5, 0.5},
+    {"GET", 0, 429, "1.5", NULL, NULL, 2, true, false, 0.5, 1.0},
+    {"GET", 0, 429, NULL, NULL, NULL, 1, true, false, 0.5, 0.5},
+    {"GET", 0, 429, "0", NULL, NULL, 1, true, false, 0.5, 0.5},
+    {"GET", 0, 429, "2", NULL, NULL, 3, false, false, 0, 0},
+    /* 409: Charge's conflicts are final; only locks and in-flight keys retry */
+    {"POST", 0, 409, NULL, NULL, "driver_fleet_conflict", 1, false, false, 0, 0},
+    {"POST", 0, 409, NULL, NULL, NULL, 1, false, false, 0, 0},
+    {"POST", 0, 409, NULL, NULL, "idempotency_key_in_use", 1, true, false, 0.5, 0.5},
+    {"POST", 0, 409, NULL, NULL, "lock_timeout", 1, true, false, 0.5, 0.5},
+    /* client errors: never */
+    {"POST", 0, 400, NULL, NULL, "parameter_invalid", 1, false, false, 0, 0},
+    {"GET", 0, 401, NULL, NULL, "authentication_error", 1, false, false, 0, 0},
+    {"POST", 0, 403, NULL, NULL, "permission_denied", 1, false, false, 0, 0},
+    {"GET", 0, 404, NULL, NULL, "driver_not_found", 1, false, false, 0, 0},
+    {"POST", 0, 422, NULL, NULL, NULL, 1, false, false, 0, 0},
+    /* redirects are never followed, so never retried */
+    {"GET", 0, 302, NULL, NULL, NULL, 1, false, false, 0, 0},
+    {"GET", 0, 301, NULL, NULL, NULL, 1, false, false, 0, 0},
+    /* a should-retry header is obeyed either way */
+    {"POST", 0, 400, NULL, "true", NULL, 1, true, false, 0.5, 0.5},
+    {"GET", 0, 503, NULL, "false", NULL, 1, false, false, 0, 0},
+    {"GET", 0, 200, NULL, NULL, NULL, 1, false, false, 0, 0},
 };
 
 START_TEST(classify_table)
 {
 	const struct row *r = &rows[_i];
 	struct retry_input in = {
-		.method = r->method, .curl_code = r->curl_code, .status = r->status,
-		.retry_after = r->retry_after, .should_retry = r->should_retry,
-		.error_code = r->error_code, .attempt = r->attempt, .max_attempts = 3,
-		.jitter01 = 0.0, .now_wall = NOW,
+	    .method = r->method,
+	    .curl_code = r->curl_code,
+	    .status = r->status,
+	    .retry_after = r->retry_after,
+	    .should_retry = r->should_retry,
+	    .error_code = r->error_code,
+	    .attempt = r->attempt,
+	    .max_attempts = 3,
+	    .jitter01 = 0.0,
+	    .now_wall = NOW,
 	};
 	double delay = -1;
 	bool too_long = true;
 	bool got = http_retry_classify(&in, &delay, &too_long);
-	ck_assert_msg(got == r->retry, "row %d (%s curl=%d status=%ld ra=%s): retry %d, want %d", _i,
-		      r->method, r->curl_code, r->status, r->retry_after ? r->retry_after : "-", got,
-		      r->retry);
+	ck_assert_msg(got == r->retry, "row %d (%s curl=%d status=%ld ra=%s): retry %d, want %d",
+	              _i, r->method, r->curl_code, r->status, r->retry_after ? r->retry_after : "-",
+	              got, r->retry);
 	ck_assert_msg(too_long == r->too_long, "row %d: too_long %d", _i, too_long);
 	if (r->retry) {
 		ck_assert_msg(delay >= r->min_delay - 1e-9 && delay <= r->max_delay + 1e-9,
-			      "row %d: delay %f not in [%f, %f]", _i, delay, r->min_delay,
-			      r->max_delay);
+		              "row %d: delay %f not in [%f, %f]", _i, delay, r->min_delay,
+		              r->max_delay);
 	}
 	/* jitter at the top of its range: delays from Retry-After do not move,
 	 * backoff delays stay within their bound */
@@ -131,7 +137,8 @@ START_TEST(backoff_bounds)
 			double d = http_backoff(n, j);
 			double lo = cap[n] * 0.5 < 0.5 ? 0.5 : cap[n] * 0.5;
 			ck_assert_msg(d >= lo - 1e-9 && d <= cap[n] + 1e-9,
-				      "attempt %d jitter %f: %f outside [%f, %f]", n, j, d, lo, cap[n]);
+			              "attempt %d jitter %f: %f outside [%f, %f]", n, j, d, lo,
+			              cap[n]);
 		}
 	}
 	ck_assert_double_eq_tol(http_backoff(1, 0.0), 0.5, 1e-9);
@@ -168,10 +175,20 @@ START_TEST(retry_after_parse)
 	/* a date in the past means "now" */
 	ck_assert_double_eq(http_retry_after_parse("Sun, 06 Nov 1994 08:49:37 GMT", NOW), 0);
 	/* garbage */
-	const char *bad[] = {"", " ", "soon", "-1", "1.5", "3s", "0x10", "Wed, 25 Nov 2026",
-			     "Wed, 25 Foo 2026 05:00:30 GMT", "Wed, 25 Nov 2026 05:00:30 UTC",
-			     "Wed, 99 Nov 2026 05:00:30 GMT", "Wed, 25 Nov 2026 25:00:30 GMT",
-			     "Xyz, 25 Nov 2026 05:00:30 GMT", "3\x1b[2J"};
+	const char *bad[] = {"",
+	                     " ",
+	                     "soon",
+	                     "-1",
+	                     "1.5",
+	                     "3s",
+	                     "0x10",
+	                     "Wed, 25 Nov 2026",
+	                     "Wed, 25 Foo 2026 05:00:30 GMT",
+	                     "Wed, 25 Nov 2026 05:00:30 UTC",
+	                     "Wed, 99 Nov 2026 05:00:30 GMT",
+	                     "Wed, 25 Nov 2026 25:00:30 GMT",
+	                     "Xyz, 25 Nov 2026 05:00:30 GMT",
+	                     "3\x1b[2J"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		ck_assert_msg(http_retry_after_parse(bad[i], NOW) == -1, "accepted \"%s\"", bad[i]);
 	ck_assert(http_retry_after_parse(NULL, NOW) == -1);

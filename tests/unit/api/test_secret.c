@@ -73,11 +73,11 @@ END_TEST
 START_TEST(redact_header_block)
 {
 	char text[] = "POST /v1/drivers/drv_1 HTTP/1.1\r\n"
-		      "Host: api.chargeapi.co\r\n"
-		      "Authorization: Bearer " KEY "\r\n"
-		      "authorization:   bearer sk_other_token_value_123\r\n"
-		      "Charge-Version: 2026-03-01\r\n"
-		      "X-Echo: " KEY2 "\r\n\r\n";
+	              "Host: api.chargeapi.co\r\n"
+	              "Authorization: Bearer " KEY "\r\n"
+	              "authorization:   bearer sk_other_token_value_123\r\n"
+	              "Charge-Version: 2026-03-01\r\n"
+	              "X-Echo: " KEY2 "\r\n\r\n";
 	size_t before = strlen(text);
 	secret_redact_text(text);
 	ck_assert(strlen(text) <= before);
@@ -86,7 +86,8 @@ START_TEST(redact_header_block)
 	ck_assert_ptr_null(strstr(text, "sk_other_token_value_123"));
 	ck_assert_ptr_nonnull(strstr(text, "Authorization: Bearer [redacted]\r\n"));
 	ck_assert_ptr_nonnull(strstr(text, "authorization:   bearer [redacted]\r\n"));
-	ck_assert_ptr_nonnull(strstr(text, "X-Echo: ch_sk_test_\xe2\x80\xa6" "3Ss2\r\n"));
+	ck_assert_ptr_nonnull(strstr(text, "X-Echo: ch_sk_test_\xe2\x80\xa6"
+	                                   "3Ss2\r\n"));
 	ck_assert_ptr_nonnull(strstr(text, "Charge-Version: 2026-03-01\r\n"));
 	ck_assert_ptr_nonnull(strstr(text, "Host: api.chargeapi.co\r\n"));
 }
@@ -94,14 +95,16 @@ END_TEST
 
 START_TEST(redact_json_body)
 {
-	char text[] = "{\"message\":\"bad key " KEY "\",\"keys\":[\"" KEY3 "\",\"ch_rk_live_" "Live0123456789abcd\"],"
-		      "\"name\":\"xch_sk_test_notakeyboundary\",\"ok\":\"ch_sk_prod_abc\"}";
+	char text[] = "{\"message\":\"bad key " KEY "\",\"keys\":[\"" KEY3 "\",\"ch_rk_live_"
+	              "Live0123456789abcd\"],"
+	              "\"name\":\"xch_sk_test_notakeyboundary\",\"ok\":\"ch_sk_prod_abc\"}";
 	secret_redact_text(text);
 	ck_assert_ptr_null(strstr(text, KEY));
 	ck_assert_ptr_null(strstr(text, KEY3));
 	ck_assert_ptr_null(strstr(text, "Live0123456789abcd"));
 	ck_assert_ptr_nonnull(strstr(text, "\"bad key ch_sk_test_\xe2\x80\xa6p7dc\""));
-	ck_assert_ptr_nonnull(strstr(text, "\"ch_rk_live_\xe2\x80\xa6" "abcd\""));
+	ck_assert_ptr_nonnull(strstr(text, "\"ch_rk_live_\xe2\x80\xa6"
+	                                   "abcd\""));
 	/* not a key: unchanged */
 	ck_assert_ptr_nonnull(strstr(text, "\"ok\":\"ch_sk_prod_abc\""));
 	/* the JSON stays well formed: quotes and brackets untouched */
@@ -222,8 +225,11 @@ START_TEST(precedence)
 	write_file(cfg, "key = " KEY4 "\n", 0600);
 	struct secret *s = NULL;
 	int saved = stdin_from(KEY3 "\nnext\n");
-	struct secret_sources src = {.env_value = KEY, .key_file = path, .from_stdin = true,
-				     .config_key = KEY4, .config_path = cfg};
+	struct secret_sources src = {.env_value = KEY,
+	                             .key_file = path,
+	                             .from_stdin = true,
+	                             .config_key = KEY4,
+	                             .config_path = cfg};
 	ck_assert_str_eq(load(&src, &s), KEY);
 	secret_free(s);
 	src.env_value = "";
