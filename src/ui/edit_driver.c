@@ -309,8 +309,12 @@ bool edit_driver_server_moved(struct edit_driver *e, const struct driver *theirs
 		return false;
 	struct driver_patch moved;
 	memset(&moved, 0, sizeof moved);
-	if (driver_diff(&e->orig, theirs, &moved) < 0)
+	/* A new balance or session count moves `updated` too; only a field
+	 * the form edits is a conflict worth the user's attention. */
+	if (driver_diff(&e->orig, theirs, &moved) <= 0) {
+		driver_patch_clear(&moved);
 		return false;
+	}
 	drv_mark_theirs(e, theirs, &moved);
 	driver_patch_clear(&moved);
 	e->form->conflict = true;

@@ -235,8 +235,12 @@ bool edit_fleet_server_moved(struct edit_fleet *e, const struct fleet *theirs)
 		return false;
 	struct fleet_patch moved;
 	memset(&moved, 0, sizeof moved);
-	if (fleet_diff(&e->orig, theirs, &moved) < 0)
+	/* A new balance or session count moves `updated` too; only a field
+	 * the form edits is a conflict worth the user's attention. */
+	if (fleet_diff(&e->orig, theirs, &moved) <= 0) {
+		fleet_patch_clear(&moved);
 		return false;
+	}
 	flt_mark_theirs(e, theirs, &moved);
 	fleet_patch_clear(&moved);
 	e->form->conflict = true;

@@ -347,6 +347,29 @@ START_TEST(test_conflict_shown_before_sending)
 }
 END_TEST
 
+START_TEST(test_refresh_under_open_form_shows_conflict)
+{
+	setup();
+	start_ui();
+	focus_drivers();
+	char did[96];
+	snprintf(did, sizeof did, "%s", selected_driver()->id.v);
+	keys("e");
+	ck_assert_int_lt(find_row("theirs:"), 0);
+	server_rename(did, "Renamed By Refresh");
+	/* A refresh brings the new version into the store, as the refresh
+	 * thread would; the open form notices without a key press. */
+	struct job j = {.kind = JOB_DRIVER_GET};
+	j.id = strdup(did);
+	sync_submit(sy, &j);
+	ck_assert_msg(pump_until("Renamed By Refresh", 10), "store change not shown in the form");
+	ck_assert_int_ge(find_row("theirs:"), 0);
+	ck_assert_int_ge(find_row("changed on the server"), 0);
+	ck_assert_int_ge(find_row("Edit driver"), 0);
+	teardown();
+}
+END_TEST
+
 START_TEST(test_api_error_keeps_form_open)
 {
 	setup();
@@ -486,6 +509,7 @@ static Suite *edit_suite(void)
 	tcase_add_test(tc, test_edit_phone_only_sends_phone);
 	tcase_add_test(tc, test_unchanged_save_sends_nothing);
 	tcase_add_test(tc, test_conflict_shown_before_sending);
+	tcase_add_test(tc, test_refresh_under_open_form_shows_conflict);
 	tcase_add_test(tc, test_api_error_keeps_form_open);
 	tcase_add_test(tc, test_attach_then_detach_with_confirmation);
 	tcase_add_test(tc, test_create_in_fleet_in_view);

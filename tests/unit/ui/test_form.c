@@ -650,6 +650,9 @@ START_TEST(test_conflict_theirs_vs_yours)
 	driver_copy(&theirs, &d);
 	ck_assert(!edit_driver_server_moved(e, &theirs)); /* same updated */
 	theirs.updated.ms += 60000;
+	theirs.wallet_balance.v += 500; /* activity, not an edit */
+	ck_assert(!edit_driver_server_moved(e, &theirs));
+	ck_assert(!e->form->conflict);
 	opt_str_set(&theirs.name, "Renamed Elsewhere");
 	ck_assert(edit_driver_server_moved(e, &theirs));
 	size_t ni = (size_t)form_find(e->form, DRV_NAME, 0, NULL);
