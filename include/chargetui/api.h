@@ -4,7 +4,9 @@
  * http_client); make one per worker.
  *
  * Every function returns 0 and fills *out (caller *_clear()s it), or -1 with
- * *err filled (caller api_error_clear()s it).  IDs are checked with
+ * *err filled (caller api_error_clear()s it).  *out is overwritten (zeroed
+ * first, never freed: clear an old value before reusing the struct); *err
+ * follows the conventions in http.h.  IDs are checked with
  * http_id_valid() before they go into a path (NET-10).  idem_key may be NULL
  * (a fresh key is made and used for every retry of this call); callers that
  * must survive a crash (bulk journal) pass their own.
@@ -48,7 +50,8 @@ void api_iter_free(struct api_iter *it);
 int api_driver_get(struct api *a, const char *id, struct driver *out, struct api_error *err);
 int api_driver_create(struct api *a, const struct driver_patch *p, const char *idem_key,
 		      struct driver *out, struct api_error *err);
-/* A patch with nothing set sends nothing and returns 0 with out cleared. */
+/* A patch with nothing set sends nothing and returns 0 with out cleared
+ * (the id is still checked). */
 int api_driver_update(struct api *a, const char *id, const struct driver_patch *p,
 		      const char *idem_key, struct driver *out, struct api_error *err);
 int api_driver_attach(struct api *a, const char *id, const char *fleet_id, const char *idem_key,

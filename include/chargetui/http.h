@@ -82,6 +82,14 @@ struct http_client;
 struct http_client *http_client_new(const struct http_config *cfg, struct api_error *err);
 void http_client_free(struct http_client *c);
 
+/* Conventions for every function here and in api.h: *err must be zeroed
+ * ({0}) or hold an earlier error, since it is cleared (api_error_clear) before
+ * it is filled; on success it is cleared too, with attempts still set.
+ * err->attempts counts the requests made, including the one re-send libcurl
+ * does by itself when a reused keep-alive connection turns out dead (same
+ * bytes, same Idempotency-Key).  err->retry_after_s is -1 unless a
+ * Retry-After header came with the last answer.  *resp is overwritten. */
+
 /* Send one logical request, with retries.  target is a path under the base
  * ("/drivers/drv_…") or an absolute URL taken from a response, which must pass
  * http_same_origin() first.  query is "a=b&c=d" already escaped, or NULL.
