@@ -12,15 +12,29 @@
 
 #include "e2e.h"
 
-/* Wait until the last row shows the TEST badge and the fleet is visible:
- * the layout was redone for this size. */
+/* The panes' frame reaches the new right edge: a box corner in the last
+ * column of the first row and of the row above the status line. */
+static bool frame_fits(struct e2e *e)
+{
+	struct term_cell_attrs top, bottom;
+	int rows = term_rows(e->t), cols = term_cols(e->t);
+	if (term_cell_attrs(e->t, 0, cols - 1, &top) || term_cell_attrs(e->t, rows - 2, cols - 1, &bottom))
+		return false;
+	bool top_corner = top.ch == 0x2510 || top.ch == 0x256E || top.ch == 0x2513 || top.ch == '+';
+	bool bottom_corner =
+		bottom.ch == 0x2518 || bottom.ch == 0x256F || bottom.ch == 0x251B || bottom.ch == '+';
+	return top_corner && bottom_corner;
+}
+
+/* Wait until the last row shows the TEST badge, the fleet is visible and
+ * the frame fits: the layout was redone for this size. */
 static bool laid_out(struct e2e *e, const char *fleet, int ms)
 {
 	double end = term_now_ms() + ms;
 	for (;;) {
 		char *last = term_row(e->t, term_rows(e->t) - 1);
 		bool ok = has_token(last, "TEST") && term_find(e->t, fleet, NULL, NULL) == 0 &&
-			  term_find(e->t, "too small", NULL, NULL) != 0;
+			  term_find(e->t, "too small", NULL, NULL) != 0 && frame_fits(e);
 		free(last);
 		if (ok || term_now_ms() >= end)
 			return ok;

@@ -59,6 +59,40 @@ START_TEST(sigterm_exits_promptly_and_restores_the_terminal)
 }
 END_TEST
 
+START_TEST(sigterm_gives_the_shell_a_sane_terminal)
+{
+	/* TTY-3 as a user sees it: the console ran from a shell; after kill
+	 * -TERM the shell is back, and `stty -a` shows icanon and echo. */
+	struct e2e_opts o = { .shell_after = "stty -a; sleep 30" };
+	struct e2e *e = e2e_start("signals_term_shell", &o);
+	cJSON *fleets = mockctl_get_all(e->mc, "/fleets?limit=100");
+	ck_assert_ptr_nonnull(fleets);
+	char pre[128];
+	expect_prefix(jstr(cJSON_GetArrayItem(fleets, 0), "name"), 12, pre, sizeof pre);
+	cJSON_Delete(fleets);
+	e2e_wait_str(e, pre, 10000);
+	ck_assert(term_wait_idle(e->t, 300, 5000));
+	pid_t pid = e2e_console_pid(e);
+	ck_assert_int_gt(pid, 0);
+	ck_assert_int_eq(kill(pid, SIGTERM), 0);
+	E2E_WAIT(e, "EXIT=", 1000);
+	E2E_WAIT(e, "EXIT=143", 100);
+	E2E_WAIT(e, "icanon", 2000);
+	char *screen = term_screen_text(e->t);
+	bool sane = strstr(screen, " icanon") && !strstr(screen, "-icanon") &&
+		    strstr(screen, " echo ") && !strstr(screen, "-echo ");
+	free(screen);
+	if (!sane)
+		e2e_dump(e, "stty -a after SIGTERM");
+	ck_assert_msg(sane, "terminal modes not restored (icanon/echo)");
+	ck_assert_msg(!term_altscreen(e->t), "left in the alternate screen");
+	bool visible;
+	term_cursor(e->t, NULL, NULL, &visible);
+	ck_assert_msg(visible, "cursor left invisible");
+	e2e_finish(e);
+}
+END_TEST
+
 START_TEST(hangup_exits_within_two_seconds_without_spinning)
 {
 	struct e2e *e = start_ready("signals_hangup", NULL);
@@ -105,6 +139,7 @@ static Suite *suite(void)
 	TCase *tc = tcase_create("signals");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, sigterm_exits_promptly_and_restores_the_terminal);
+	tcase_add_test(tc, sigterm_gives_the_shell_a_sane_terminal);
 	tcase_add_test(tc, hangup_exits_within_two_seconds_without_spinning);
 	tcase_add_test(tc, idle_writes_nothing_and_sleeps);
 	suite_add_tcase(s, tc);

@@ -17,7 +17,15 @@ static void spawn_console(struct e2e *e, const char *bin_dir, const struct e2e_o
 	char bin[1024], env_base[512], env_key[128], env_home[128], env_cfg[160], env_state[160];
 	snprintf(bin, sizeof bin, "%s/chargetui", bin_dir);
 	const char *argv[64];
+	char script[512];
 	int a = 0;
+	if (o && o->shell_after) {
+		snprintf(script, sizeof script, "\"$0\" \"$@\"; echo \"EXIT=$?\"; %s", o->shell_after);
+		argv[a++] = "/bin/sh";
+		argv[a++] = "-c";
+		argv[a++] = script;
+		e->wrapped = true;
+	}
 	argv[a++] = bin;
 	for (int i = 0; o && o->args && o->args[i] && a < 63; i++)
 		argv[a++] = o->args[i];
@@ -75,6 +83,28 @@ struct e2e *e2e_start_in(const char *bin_dir, const char *name, const struct e2e
 	spawn_console(e, bin_dir, o);
 	ck_assert_msg(e->t != NULL, "%s: could not spawn chargetui in a pty", name);
 	return e;
+}
+
+pid_t e2e_console_pid(struct e2e *e)
+{
+	if (!e->wrapped)
+		return term_pid(e->t);
+	char path[96];
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)term_pid(e->t),
+		 (int)term_pid(e->t));
+	for (double end = term_now_ms() + 2000; term_now_ms() < end;) {
+		FILE *f = fopen(path, "r");
+		int pid = -1;
+		if (f) {
+			if (fscanf(f, "%d", &pid) != 1)
+				pid = -1;
+			fclose(f);
+		}
+		if (pid > 0)
+			return pid;
+		term_wait_output(e->t, term_mark(e->t), 20);
+	}
+	return -1;
 }
 
 void e2e_dump(struct e2e *e, const char *why)

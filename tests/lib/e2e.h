@@ -25,10 +25,15 @@ struct e2e_opts {
 	const char *const *env;          /* extra environment, NULL-terminated */
 	int rows, cols;                  /* 0: 40 x 120 */
 	const char *term;                /* NULL: $CT_E2E_TERM, else xterm-256color */
+	/* Run the console under /bin/sh and then this shell code, as a user's
+	 * shell would after it exits: "$BIN" ARGS; echo "EXIT=$?"; AFTER.
+	 * The console is then the shell's child (see e2e_console_pid). */
+	const char *shell_after;
 };
 
 struct e2e {
 	struct mockctl *mc; /* NULL with no_mock */
+	bool wrapped;       /* console runs under /bin/sh (shell_after) */
 	struct term *t;
 	char name[64];
 	char home[64];  /* a fresh HOME / XDG dirs for this run */
@@ -38,6 +43,10 @@ struct e2e {
 /* Start mock + console.  Fails the current Check test if either cannot start. */
 struct e2e *e2e_start_in(const char *bin_dir, const char *name, const struct e2e_opts *o);
 #define e2e_start(name, o) e2e_start_in(CT_BINARY_DIR, (name), (o))
+
+/* The console's pid: the pty's child, or the shell's child (shell_after).
+ * -1 if not found within 2 s. */
+pid_t e2e_console_pid(struct e2e *e);
 
 /* SAN-2 over everything the console wrote (ck_assert), save the raw stream,
  * stop the console (SIGKILL if still running) and the mock, free. */
