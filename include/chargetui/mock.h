@@ -80,7 +80,9 @@ struct mock_options {
 	uint64_t seed;        /* 0: 1 */
 	int fleets;           /* <0: default 12; 0: none */
 	int drivers;          /* <0: default 240; 0: none */
-	const char *api_key;  /* NULL: any ch_sk_test_…/ch_sk_live_… key */
+	const char *api_key;  /* NULL: any ch_sk_test_…/ch_sk_live_… key, and read-only
+	                         ch_rk_test_…/ch_rk_live_… keys (403 permission_denied
+	                         on anything but GET) */
 	double rate_limit;    /* per key, req/s; 0: 25 test / 100 live; <0: off */
 	double activity_s;    /* 0: no activity */
 	const char *faults;   /* initial fault spec, or NULL */

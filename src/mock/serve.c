@@ -163,13 +163,18 @@ static const char *mk_bearer(struct MHD_Connection *con)
 	return *h ? h : NULL;
 }
 
+/* ch_sk_test_/ch_sk_live_ secret keys, and ch_rk_test_/ch_rk_live_
+ * restricted (read-only) keys, each followed by [A-Za-z0-9_]+. */
 static bool mk_key_ok(const struct mock *m, const char *key)
 {
 	if (m->api_key)
 		return strcmp(key, m->api_key) == 0;
+	static const char *const prefixes[] = {"ch_sk_test_", "ch_sk_live_", "ch_rk_test_",
+	                                       "ch_rk_live_"};
 	const char *rest = NULL;
-	if (strncmp(key, "ch_sk_test_", 11) == 0 || strncmp(key, "ch_sk_live_", 11) == 0)
-		rest = key + 11;
+	for (int i = 0; i < 4 && !rest; i++)
+		if (strncmp(key, prefixes[i], 11) == 0)
+			rest = key + 11;
 	if (!rest || !*rest)
 		return false;
 	for (; *rest; rest++)
@@ -177,6 +182,11 @@ static bool mk_key_ok(const struct mock *m, const char *key)
 		      (*rest >= '0' && *rest <= '9') || *rest == '_'))
 			return false;
 	return true;
+}
+
+static bool mk_key_live(const char *key)
+{
+	return strncmp(key, "ch_sk_live_", 11) == 0 || strncmp(key, "ch_rk_live_", 11) == 0;
 }
 
 static double mk_mono_s(void)
@@ -194,7 +204,7 @@ static int mk_rate_check(struct mock *m, const char *key)
 	if (rate < 0)
 		return 0;
 	if (rate == 0)
-		rate = strncmp(key, "ch_sk_live_", 11) == 0 ? 100 : 25;
+		rate = mk_key_live(key) ? 100 : 25;
 	double now = mk_mono_s(), cap = rate < 1 ? 1 : rate;
 	struct mk_bucket *b = NULL;
 	for (int i = 0; i < m->nbuckets && !b; i++)
@@ -318,6 +328,11 @@ static void mk_real(struct mock *m, struct MHD_Connection *con, const char *url,
 	if (!key || !mk_key_ok(m, key)) {
 		mk_out_error(o, 401, "authentication_error", "authentication_error",
 		             key ? "Invalid API key provided." : "No API key provided.", NULL);
+		return;
+	}
+	if (strncmp(key, "ch_rk_", 6) == 0 && strcmp(method, "GET") != 0) {
+		mk_out_error(o, 403, "permission_error", "permission_denied",
+		             "This restricted key can only read (GET).", NULL);
 		return;
 	}
 	const char *idem = NULL;

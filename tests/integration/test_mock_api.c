@@ -755,6 +755,18 @@ START_TEST(test_errors)
 	r = http("GET", "/fleets", NULL, "ch_sk_live_abc", NULL, 0);
 	ck_assert_int_eq(r.status, 200);
 	res_free(&r);
+	/* restricted keys read, and only read */
+	r = http("GET", "/fleets", NULL, "ch_rk_test_reader", NULL, 0);
+	ck_assert_int_eq(r.status, 200);
+	res_free(&r);
+	r = http("POST", "/fleets", "{\"name\":\"F\"}", "ch_rk_test_reader", NULL, 0);
+	expect_error(&r, 403, "permission_denied", NULL);
+	r = http("DELETE", "/drivers/drv_x", NULL, "ch_rk_live_reader", NULL, 0);
+	expect_error(&r, 403, "permission_denied", NULL);
+	r = http("GET", "/fleets", NULL, "ch_sk_test_", NULL, 0);
+	expect_error(&r, 401, "authentication_error", NULL);
+	r = http("GET", "/fleets", NULL, "ch_sk_test_bad-char", NULL, 0);
+	expect_error(&r, 401, "authentication_error", NULL);
 	r = post("/drivers", "{\"email\":\"a@example.com\"}");
 	expect_error(&r, 400, "parameter_missing", "name");
 	r = post("/drivers", "{\"name\":\"A\"}");
