@@ -12,7 +12,8 @@
 struct secret;
 
 /* Copy len bytes of key (surrounding whitespace trimmed) into a new locked
- * buffer.  NULL on ENOMEM or an empty key. */
+ * buffer.  NULL on ENOMEM, an empty key, or a key with bytes other than
+ * visible ASCII (it becomes a header value). */
 struct secret *secret_new(const char *key, size_t len);
 /* Wipe and free; NULL is fine. */
 void secret_free(struct secret *s);

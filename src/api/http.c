@@ -37,6 +37,7 @@ struct attempt {
 	char *body;
 	size_t len, cap;
 	bool too_large;
+	bool oom;
 	char *content_type;
 	char *retry_after;
 	char *request_id;
@@ -154,8 +155,10 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 		if (cap > c->max_bytes + 1)
 			cap = c->max_bytes + 1;
 		char *p = realloc(a->body, cap);
-		if (!p)
+		if (!p) {
+			a->oom = true;
 			return 0;
+		}
 		a->body = p;
 		a->cap = cap;
 	}
@@ -281,6 +284,16 @@ static int client_setopts(struct http_client *c, const struct http_config *cfg, 
 	return rc == CURLE_OK ? 0 : -1;
 }
 
+/* A configured value that becomes a header: visible ASCII and spaces only. */
+static bool header_value_ok(const char *v)
+{
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+		if (*p < 0x20 || *p >= 0x7f)
+			return false;
+	}
+	return true;
+}
+
 static int client_fill(struct http_client *c, const struct http_config *cfg)
 {
 	size_t bl = strlen(cfg->base_url);
@@ -319,6 +332,10 @@ struct http_client *http_client_new(const struct http_config *cfg, struct api_er
 	}
 	if (http_base_check(cfg->base_url, &loopback, why, sizeof why) != 0) {
 		err_set(err, API_ERR_REFUSED, "%s", why);
+		return NULL;
+	}
+	if (cfg->charge_version && !header_value_ok(cfg->charge_version)) {
+		err_set(err, API_ERR_REFUSED, "invalid Charge-Version");
 		return NULL;
 	}
 	struct http_client *c = calloc(1, sizeof *c);
@@ -567,7 +584,9 @@ static enum verdict judge(struct http_client *c, const char *method, CURLcode cc
 	};
 	if (cc != CURLE_OK) {
 		curl_failure(err, cc, a->too_large, c->curl_err);
-		if (a->too_large || cc == CURLE_ABORTED_BY_CALLBACK)
+		if (a->oom)
+			err_set(err, API_ERR_INTERNAL, "out of memory reading the response");
+		if (a->too_large || a->oom || cc == CURLE_ABORTED_BY_CALLBACK)
 			return V_FAIL;
 		return http_retry_classify(&in, delay, &too_long) ? V_RETRY : V_FAIL;
 	}

@@ -51,8 +51,14 @@ struct secret *secret_new(const char *key, size_t len)
 	}
 	while (len > 0 && is_space(key[len - 1]))
 		len--;
-	if (len == 0 || len > SECRET_MAX || memchr(key, '\0', len))
+	if (len == 0 || len > SECRET_MAX)
 		return NULL;
+	/* The key becomes a header value: anything but visible ASCII (a CR/LF
+	 * above all) would let a key file inject headers. */
+	for (size_t i = 0; i < len; i++) {
+		if ((unsigned char)key[i] <= 0x20 || (unsigned char)key[i] >= 0x7f)
+			return NULL;
+	}
 	struct secret *s = calloc(1, sizeof *s);
 	if (!s)
 		return NULL;

@@ -67,6 +67,11 @@ START_TEST(redacted_prefix_last4)
 	ck_assert_ptr_null(secret_new("   \n", 4));
 	ck_assert_ptr_null(secret_new("", 0));
 	ck_assert_ptr_null(secret_new("ab\0cd", 5));
+	/* a key is a header value: no CR/LF, spaces or controls inside it */
+	ck_assert_ptr_null(secret_new("ch_sk_test_abc\r\nX-Evil: 1", 25));
+	ck_assert_ptr_null(secret_new("ch_sk_test_abc def", 18));
+	ck_assert_ptr_null(secret_new("ch_sk_test_\x1b[2J", 15));
+	ck_assert_ptr_null(secret_new("ch_sk_test_\xc3\xa9", 13));
 }
 END_TEST
 

@@ -124,6 +124,12 @@ START_TEST(base_url_refused)
 		ck_assert_ptr_nonnull(err.detail);
 		api_error_clear(&err);
 	}
+	struct api_error e2 = {0};
+	struct http_config inj = {.base_url = "https://api.chargeapi.co/v1",
+	                          .charge_version = "2026-03-01\r\nX-Evil: 1"};
+	ck_assert_ptr_null(http_client_new(&inj, &e2));
+	ck_assert_int_eq(e2.kind, API_ERR_REFUSED);
+	api_error_clear(&e2);
 	const char *good[] = {"https://api.chargeapi.co/v1", "http://127.0.0.1:9/v1",
 	                      "http://127.5.6.7:9/v1", "http://localhost:9/v1",
 	                      "http://[::1]:9/v1"};
