@@ -79,17 +79,18 @@ static void mk_reader_free(void *cls)
 	free(r);
 }
 
-/* Byte i of the generated oversized body: {"data":"xxxx…"} */
-static char mk_oversized_byte(long long total, long long i)
+/* Bytes [pos, pos+n) of the generated oversized body {"data":"xxxx…"};
+ * filled in bulk, since a test may ask for hundreds of megabytes. */
+static void mk_oversized_fill(char *buf, long long total, long long pos, size_t n)
 {
 	static const char head[] = "{\"data\":\"";
-	if (i < (long long)sizeof head - 1)
-		return head[i];
-	if (i == total - 2)
-		return '"';
-	if (i == total - 1)
-		return '}';
-	return 'x';
+	long long end = pos + (long long)n, hl = (long long)sizeof head - 1;
+	memset(buf, 'x', n);
+	for (long long i = pos; i < end && i < hl; i++)
+		buf[i - pos] = head[i];
+	for (long long i = total - 2; i < total; i++)
+		if (i >= pos && i < end)
+			buf[i - pos] = i == total - 2 ? '"' : '}';
 }
 
 static ssize_t mk_reader_cb(void *cls, uint64_t pos, char *buf, size_t max)
@@ -110,8 +111,7 @@ static ssize_t mk_reader_cb(void *cls, uint64_t pos, char *buf, size_t max)
 			return MHD_CONTENT_READER_END_WITH_ERROR;
 	}
 	if (r->oversized > 0)
-		for (size_t i = 0; i < n; i++)
-			buf[i] = mk_oversized_byte(total, (long long)pos + (long long)i);
+		mk_oversized_fill(buf, total, (long long)pos, n);
 	else
 		memcpy(buf, r->body + pos, n);
 	return (ssize_t)n;

@@ -498,6 +498,27 @@ START_TEST(test_pagination_stable_under_inserts)
 	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(p2, "data")), 10);
 	cJSON_Delete(p1);
 	cJSON_Delete(p2);
+	/* a delete ahead of the cursor leaves no gap and no duplicate */
+	p1 = get_ok("/drivers?limit=10");
+	snprintf(next, sizeof next, "%s", js(p1, "next_page_url"));
+	char *victim = driver_id("", 15);
+	char path[128];
+	snprintf(path, sizeof path, "/drivers/%s", victim);
+	struct res del = http("DELETE", path, NULL, KEY, NULL, 0);
+	ck_assert_int_eq(del.status, 200);
+	res_free(&del);
+	p2 = get_ok(next);
+	cJSON *d10 = cJSON_GetObjectItemCaseSensitive(p2, "data");
+	ck_assert_int_eq(cJSON_GetArraySize(d10), 10);
+	cJSON_ArrayForEach(a, d10)
+	{
+		ck_assert_str_ne(js(a, "id"), victim);
+		cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(p1, "data"))
+		    ck_assert_str_ne(js(a, "id"), js(b, "id"));
+	}
+	free(victim);
+	cJSON_Delete(p1);
+	cJSON_Delete(p2);
 	struct res r = get("/drivers?limit=101");
 	expect_error(&r, 400, "parameter_invalid", "limit");
 	r = get("/drivers?limit=abc");
@@ -1059,6 +1080,9 @@ START_TEST(test_fault_body_shapes)
 	r = get("/fleets");
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_uint_eq(r.len, 300000);
+	cJSON *big = parse(&r); /* well-formed, just too big */
+	ck_assert_uint_eq(strlen(js(big, "data")), 300000 - 11);
+	cJSON_Delete(big);
 	ck_assert_ptr_null(header(&r, "Content-Length", ct, sizeof ct));
 	ck_assert_str_eq(header(&r, "Transfer-Encoding", ct, sizeof ct), "chunked");
 	res_free(&r);
