@@ -74,18 +74,27 @@ static void reply_list_done(struct ui *ui, const struct reply *r)
 {
 	if (!r->done)
 		return;
+	bool failed = r->kind == REPLY_ERROR && r->err.kind != API_ERR_CANCELLED;
 	if (r->job_id == ui->fleets_job) {
 		ui->loading_fleets = false;
-		ui->refreshed_ms = ts_now_ms();
+		ui->fleets_failed = failed;
 		if (ui->sync && !ui->drivers_job)
 			reply_start_drivers(ui);
 	} else if (r->job_id == ui->scope_job) {
 		ui->scope_job = 0;
+		return;
 	} else if (r->job_id == ui->drivers_job) {
 		ui->loading_drivers = false;
-		ui->all_drivers_loaded = r->kind != REPLY_ERROR;
-		ui->refreshed_ms = ts_now_ms();
+		ui->drivers_failed = failed;
+		ui->all_drivers_loaded = !failed;
+	} else {
+		return;
 	}
+	/* A first load is a refresh too: its time shows, its failure is stale. */
+	if (failed)
+		ui->stale = true;
+	else
+		ui->refreshed_ms = ts_now_ms();
 	ui->dirty = true;
 }
 
@@ -115,6 +124,7 @@ static void reply_apply(struct ui *ui, struct reply *r)
 			ui->error[0] = '\0';
 			if (strncmp(ui->message, "refreshing", 10) == 0)
 				ui->message[0] = '\0'; /* `r` was answered */
+			ui_reload_failed(ui); /* the server is back */
 		} else if (r->err.kind != API_OK) {
 			reply_error(ui, r);
 		}
@@ -156,5 +166,16 @@ void ui_start_loading(struct ui *ui)
 		return;
 	struct job j = {.kind = JOB_FLEETS_LIST};
 	ui->loading_fleets = true;
+	ui->fleets_failed = false;
 	ui->fleets_job = ui_submit(ui, &j, NULL);
+}
+
+void ui_reload_failed(struct ui *ui)
+{
+	if (ui->fleets_failed && !ui->loading_fleets)
+		ui_start_loading(ui);
+	if (ui->drivers_failed && !ui->loading_drivers) {
+		ui->drivers_failed = false;
+		reply_start_drivers(ui);
+	}
 }

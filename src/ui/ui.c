@@ -401,6 +401,7 @@ unsigned ui_run_action(struct ui *ui, int action)
 	case ACT_REFRESH:
 		if (ui->sync)
 			sync_refresh_now(ui->sync);
+		ui_reload_failed(ui);
 		ui_message(ui, false, "refreshing%s", text_glyph("…", "..."));
 		return UI_HANDLED | UI_REDRAW;
 	case ACT_REDRAW: return UI_HANDLED | UI_REPAINT;

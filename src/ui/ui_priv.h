@@ -137,6 +137,7 @@ struct ui {
 	bool drivers_all;            /* A: all drivers, not the fleet under the cursor */
 	uint64_t scope_job;          /* the per-fleet drivers load in flight, 0: none */
 	bool loading_fleets, loading_drivers, all_drivers_loaded;
+	bool fleets_failed, drivers_failed; /* a first load that `r` must redo */
 	uint64_t fleets_job, drivers_job;
 	char want_driver[UI_ID_MAX]; /* :driver ID waiting for its GET */
 	uint64_t want_driver_job;
@@ -163,6 +164,8 @@ void ui_set_theme(struct ui *ui, const char *name);
 unsigned ui_mouse(struct ui *ui);
 /* reply.c: the first loads (fleets, then every driver) */
 void ui_start_loading(struct ui *ui);
+/* Redo a first load that failed (after an outage, or on `r`). */
+void ui_reload_failed(struct ui *ui);
 /* status.c */
 void status_draw(struct ui *ui);
 /* prompt.c */
