@@ -66,7 +66,18 @@ enum kdep {
 	K_N
 };
 
+/* The last CHG_LOG changes to existing records, so a view can move just the
+ * rows whose sort key changed instead of sorting everything again. */
+#define CHG_LOG 1024
+
+struct chg {
+	struct rec *r;
+	unsigned deps;
+};
+
 struct table {
+	struct chg log[CHG_LOG]; /* change number c is log[(c - 1) % CHG_LOG] */
+	uint64_t nchg;           /* changes so far */
 	struct rec **slots;
 	size_t cap;   /* power of two */
 	size_t used;  /* live + tombstones */
@@ -104,6 +115,7 @@ struct store_view {
 	uint64_t base_removes; /* the table's counters base was built at */
 	uint64_t base_sortgen, base_membergen;
 	size_t base_all_n;     /* table->all[0..base_all_n) are in base */
+	uint64_t base_nchg;    /* the table's change count base reflects */
 	uint64_t rows_textgen, rows_base_ver;
 	struct level *lv; /* lv[nlv-1] is the current filter's result */
 	size_t nlv, lv_cap, lv_rows;
@@ -379,11 +391,18 @@ static void table_unlink(struct table *t, struct rec *r)
 	t->removes++;
 }
 
-static void table_bump(struct table *t, unsigned deps)
+/* Record that r changed in the aspects `deps`.  A logged pointer is only
+ * read by views built after it was logged and before any removal (a removal
+ * forces a full rebuild), so it never points at a freed record. */
+static void table_bump(struct table *t, struct rec *r, unsigned deps)
 {
+	if (!deps)
+		return;
 	for (int k = 0; k < K_N; k++)
 		if (deps & (1u << k))
 			t->kgen[k]++;
+	t->log[t->nchg % CHG_LOG] = (struct chg){r, deps};
+	t->nchg++;
 }
 
 /* ---- equality, for the change masks ---- */
@@ -623,7 +642,7 @@ unsigned store_put_driver(struct store *s, struct driver *d)
 	}
 	if (old) {
 		m = driver_changes(&old->d, &packed);
-		table_bump(&s->drivers, driver_deps(&old->d, &packed));
+		table_bump(&s->drivers, &old->r, driver_deps(&old->d, &packed));
 		drec_release(old);
 	} else {
 		m = STORE_NEW;
@@ -655,7 +674,7 @@ unsigned store_put_fleet(struct store *s, struct fleet *f)
 	struct frec *old = (struct frec *)table_find(&s->fleets, f->id.v);
 	if (old) {
 		unsigned m = fleet_changes(&old->f, f);
-		table_bump(&s->fleets, fleet_deps(&old->f, f));
+		table_bump(&s->fleets, &old->r, fleet_deps(&old->f, f));
 		fleet_clear(&old->f);
 		old->f = *f;
 		memset(f, 0, sizeof(*f));
@@ -1009,6 +1028,74 @@ static int view_build_base(struct store_view *v)
 	v->base_sortgen = t->kgen[sort_dep(v)];
 	v->base_membergen = t->kgen[K_MEMBER];
 	v->base_all_n = t->n;
+	v->base_nchg = t->nchg;
+	return 0;
+}
+
+static int cmp_ptr(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t) * (struct rec *const *)a, y = (uintptr_t) * (struct rec *const *)b;
+	return (x > y) - (x < y);
+}
+
+/* Merge the sorted add[0..k) into base (which has room), from the end. */
+static void merge_into_base(struct store_view *v, struct rec **add, size_t k)
+{
+	size_t i = v->nbase, j = k, w = v->nbase + k;
+	sort_ctx = v;
+	qsort(add, k, sizeof(*add), cmp_rows);
+	while (j > 0) {
+		if (i > 0 && cmp_rows(&v->base[i - 1], &add[j - 1]) > 0)
+			v->base[--w] = v->base[--i];
+		else
+			v->base[--w] = add[--j];
+	}
+	sort_ctx = NULL;
+	v->nbase += k;
+	v->base_ver++;
+}
+
+/* Some existing records changed what base's order (or fleet membership)
+ * depends on, and the change log still holds every one of those changes:
+ * take those rows out and merge them back in at their new places.  A
+ * refresh round that moves 60 balances then costs O(n) pointer compares,
+ * not a sort of 100,000 rows.  -1 when the log is too short (rebuild). */
+static int view_patch(struct store_view *v, unsigned deps)
+{
+	struct table *t = view_table(v);
+	if (t->nchg - v->base_nchg > CHG_LOG)
+		return -1;
+	size_t k = 0, cap = (size_t)(t->nchg - v->base_nchg);
+	struct rec **chg = malloc((cap ? cap : 1) * sizeof(*chg));
+	if (!chg || grow(&v->base, &v->base_cap, v->nbase + cap) < 0) {
+		free(chg);
+		return -1;
+	}
+	for (uint64_t c = v->base_nchg; c < t->nchg; c++) {
+		const struct chg *e = &t->log[c % CHG_LOG];
+		/* records added since base was built arrive by view_merge_new */
+		if ((e->deps & deps) && e->r->pos < v->base_all_n)
+			chg[k++] = e->r;
+	}
+	qsort(chg, k, sizeof(*chg), cmp_ptr);
+	size_t u = 0;
+	for (size_t i = 0; i < k; i++)
+		if (!u || chg[u - 1] != chg[i])
+			chg[u++] = chg[i];
+	size_t w = 0;
+	for (size_t i = 0; i < v->nbase; i++)
+		if (!bsearch(&v->base[i], chg, u, sizeof(*chg), cmp_ptr))
+			v->base[w++] = v->base[i];
+	v->nbase = w;
+	size_t back = 0;
+	bool restrict_fleet = v->kind == VIEW_DRIVERS && v->fleet_id;
+	for (size_t i = 0; i < u; i++)
+		if (!restrict_fleet || in_fleet(chg[i], v->fleet_id))
+			chg[back++] = chg[i];
+	merge_into_base(v, chg, back);
+	free(chg);
+	v->base_sortgen = t->kgen[sort_dep(v)];
+	v->base_membergen = t->kgen[K_MEMBER];
 	return 0;
 }
 
@@ -1028,20 +1115,9 @@ static int view_merge_new(struct store_view *v)
 	for (size_t i = v->base_all_n; i < t->n; i++)
 		if (!restrict_fleet || in_fleet(t->all[i], v->fleet_id))
 			add[kk++] = t->all[i];
-	sort_ctx = v;
-	qsort(add, kk, sizeof(*add), cmp_rows);
-	size_t i = v->nbase, j = kk, w = v->nbase + kk;
-	while (j > 0) {
-		if (i > 0 && cmp_rows(&v->base[i - 1], &add[j - 1]) > 0)
-			v->base[--w] = v->base[--i];
-		else
-			v->base[--w] = add[--j];
-	}
-	sort_ctx = NULL;
+	merge_into_base(v, add, kk);
 	free(add);
-	v->nbase += kk;
 	v->base_all_n = t->n;
-	v->base_ver++;
 	return 0;
 }
 
@@ -1120,13 +1196,16 @@ static void view_update(struct store_view *v)
 {
 	struct table *t = view_table(v);
 	bool restricted = v->kind == VIEW_DRIVERS && v->fleet_id;
+	unsigned deps = KB(sort_dep(v)) | (restricted ? KB(K_MEMBER) : 0);
+	bool moved = v->base_sortgen != t->kgen[sort_dep(v)] ||
+		     (restricted && v->base_membergen != t->kgen[K_MEMBER]);
 	int rc = 0;
 	if (!v->base_valid || v->base_removes != t->removes ||
-	    v->base_sortgen != t->kgen[sort_dep(v)] ||
-	    (restricted && v->base_membergen != t->kgen[K_MEMBER]))
+	    (moved && view_patch(v, deps) < 0))
 		rc = view_build_base(v);
 	else if (t->n != v->base_all_n)
 		rc = view_merge_new(v);
+	v->base_nchg = t->nchg; /* changes not in deps left the order as it was */
 	if (rc < 0) {
 		v->base_valid = v->rows_valid = false;
 		v->nbase = v->nrows = 0;
