@@ -41,6 +41,10 @@ bool store_remove_driver(struct store *s, const char *id);
 /* A fleet gone from the server (a refresh's REPLY_DELETED with fleet.id). */
 bool store_remove_fleet(struct store *s, const char *id);
 
+/* Pointers into the store (these and store_view_*()) stay valid until that
+ * record is removed or the store freed: a put of the same id replaces the
+ * contents in place, so the pointer stays the same but its strings are new.
+ * Records are read-only (const): copy one with driver_copy() to edit it. */
 const struct driver *store_driver(const struct store *s, const char *id);
 const struct fleet *store_fleet(const struct store *s, const char *id);
 size_t store_driver_count(const struct store *s);

@@ -112,7 +112,8 @@ struct sync;
 struct sync *sync_new(const struct sync_config *cfg, struct api_error *err);
 /* Readable when replies wait; the UI polls it. */
 int sync_wake_fd(const struct sync *s);
-/* Take ownership of *job (left cleared); returns the job id (>0). */
+/* Take ownership of *job (left cleared); returns the job id (>0), or 0 when
+ * out of memory (the job is dropped and no reply will come). */
 uint64_t sync_submit(struct sync *s, struct job *job);
 /* Cancel a queued or running job; its reply, if any, has API_ERR_CANCELLED. */
 void sync_cancel(struct sync *s, uint64_t job_id);
