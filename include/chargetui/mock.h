@@ -56,6 +56,11 @@
  *                             become the SAN-1..SAN-10 payloads (see mock_hostile_payload):
  *                             newest driver = payload 0 … 10th newest = payload 9;
  *                             newest fleet = 0 (SAN-1), then 6 (SAN-5), then 7 (SAN-6)
+ *   hostile=2                 (extension) as 1, and also those drivers' phone,
+ *                             license_number, metadata "note" and preferred_cpos and
+ *                             those fleets' description and address.city; injected
+ *                             error objects then carry payloads in message, code,
+ *                             param and doc_url (SAN-9)
  *   path=PREFIX               only requests whose path starts with PREFIX match
  *   method=GET|POST|DELETE    only requests with this method match
  * An empty spec or "clear" removes every fault.  Only one response-replacing

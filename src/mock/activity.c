@@ -86,7 +86,30 @@ int mk_activity_step(struct mk_state *st)
 	return started;
 }
 
-void mk_apply_hostile(struct mk_state *st)
+static char *mk_payload_dup(int i)
+{
+	size_t len;
+	const char *p = mock_hostile_payload(i, &len);
+	return mk_xstrndup(p, len);
+}
+
+/* Level 2: every other free-text field of the record, so no column is safe. */
+static void mk_hostile_driver_fields(struct mk_driver *d, int k)
+{
+	free(d->phone);
+	d->phone = mk_payload_dup((k + 1) % MK_NHOSTILE);
+	free(d->license_number);
+	d->license_number = mk_payload_dup((k + 2) % MK_NHOSTILE);
+	size_t len;
+	const char *p = mock_hostile_payload((k + 3) % 9, &len); /* metadata values stop at 500 */
+	char *v = mk_xstrndup(p, len);
+	mk_meta_set(&d->metadata, "note", v);
+	free(v);
+	mk_strv_clear(&d->prefs.cpos);
+	mk_strv_push(&d->prefs.cpos, mock_hostile_payload(0, &len));
+}
+
+void mk_apply_hostile(struct mk_state *st, int level)
 {
 	int64_t now = mk_state_now(st);
 	int k = 0;
@@ -94,19 +117,26 @@ void mk_apply_hostile(struct mk_state *st)
 		struct mk_driver *d = st->drivers[i];
 		if (d->deleted)
 			continue;
-		size_t len;
-		const char *p = mock_hostile_payload(k++, &len);
 		free(d->name);
-		d->name = mk_xstrndup(p, len);
+		d->name = mk_payload_dup(k);
+		if (level >= 2)
+			mk_hostile_driver_fields(d, k);
 		d->updated = now;
+		k++;
 	}
 	/* Fleets get the escape, bidi and invalid UTF-8 payloads. */
 	static const int fleet_payloads[] = {0, 6, 7};
 	for (int i = st->nfleets - 1, j = 0; i >= 0 && j < 3; i--, j++) {
-		size_t len;
-		const char *p = mock_hostile_payload(fleet_payloads[j], &len);
-		free(st->fleets[i]->name);
-		st->fleets[i]->name = mk_xstrndup(p, len);
-		st->fleets[i]->updated = now;
+		struct mk_fleet *f = st->fleets[i];
+		free(f->name);
+		f->name = mk_payload_dup(fleet_payloads[j]);
+		if (level >= 2) {
+			free(f->description);
+			f->description = mk_payload_dup((fleet_payloads[j] + 1) % MK_NHOSTILE);
+			free(f->address[MK_ADDR_CITY]);
+			f->address[MK_ADDR_CITY] =
+			    mk_payload_dup((fleet_payloads[j] + 2) % MK_NHOSTILE);
+		}
+		f->updated = now;
 	}
 }

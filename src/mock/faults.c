@@ -136,9 +136,9 @@ static int mk_parse_numeric(const char *k, char *v, struct mk_faults *f)
 	}
 	if (strcmp(k, "hostile") == 0) {
 		int h;
-		if (!mk_parse_int(v, 0, 1, &h))
+		if (!mk_parse_int(v, 0, 2, &h))
 			return -1;
-		f->hostile = h == 1;
+		f->hostile = h;
 		return 0;
 	}
 	return -2;
@@ -312,7 +312,7 @@ char *mk_faults_format(const struct mk_faults *f)
 	if (f->unauthorized_n > 0)
 		mk_item(&b, "unauthorized=%d", f->unauthorized_n);
 	if (f->hostile)
-		mk_item(&b, "hostile=1");
+		mk_item(&b, "hostile=%d", f->hostile);
 	if (f->path)
 		mk_item(&b, "path=%s", f->path);
 	if (f->method)

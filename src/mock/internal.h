@@ -223,8 +223,9 @@ void mk_active_push(struct mk_state *st, int session);
 /* One step of simulated activity (new sessions, balances move).  Returns the
  * number of sessions started. */
 int mk_activity_step(struct mk_state *st);
-/* hostile=1: rename the newest 10 drivers and 3 fleets. */
-void mk_apply_hostile(struct mk_state *st);
+/* hostile=1: rename the newest 10 drivers and 3 fleets; level 2 also fills
+ * their other free-text fields. */
+void mk_apply_hostile(struct mk_state *st, int level);
 
 /* ---- page.c ------------------------------------------------------------ */
 
@@ -267,7 +268,7 @@ struct mk_faults {
 	int redirect_n;
 	char *next_page_url;
 	int unauthorized_n;
-	bool hostile;
+	int hostile; /* 0, 1 names, 2 names + other fields + injected errors */
 	char *path, *method;
 };
 /* Parse spec into out (zeroed first).  0, or -1 with err set. */

@@ -24,6 +24,7 @@ struct mk_plan {
 	int latency_ms, drop, stall, status;
 	bool unauthorized, html502, truncate;
 	bool exempt; /* no fault applies (test oracle) */
+	int hostile; /* 2: injected error objects carry hostile payloads */
 	long long oversized;
 	long drip;
 	char *redirect, *retry_after, *next_page_url;
@@ -44,6 +45,7 @@ static void mk_plan_make(struct mock *m, const char *url, const char *method, st
 	memset(p, 0, sizeof *p);
 	if (!mk_fault_matches(f, url, method))
 		return;
+	p->hostile = f->hostile;
 	p->latency_ms = f->latency_ms;
 	if (f->jitter_ms > 0)
 		p->latency_ms += (int)mk_rng_below(&m->frng, (uint64_t)f->jitter_ms + 1);
@@ -119,6 +121,27 @@ static const char *mk_type_for(int status)
 	return status >= 500 ? "api_error" : "invalid_request_error";
 }
 
+/* An injected error object; with hostile=2 its message, code and param carry
+ * the SAN payloads (SAN-9), and doc_url follows the code. */
+static void mk_inject_error(const struct mk_plan *p, struct mk_out *o, int status, const char *code,
+                            const char *msg)
+{
+	if (p->hostile < 2) {
+		mk_out_error(o, status, mk_type_for(status), code, msg, NULL);
+		return;
+	}
+	size_t l0, l1, l6, l7;
+	const char *s0 = mock_hostile_payload(0, &l0), *s1 = mock_hostile_payload(1, &l1);
+	const char *s6 = mock_hostile_payload(6, &l6), *s7 = mock_hostile_payload(7, &l7);
+	char *hmsg = mk_printf("%s %.*s %.*s", msg, (int)l0, s0, (int)l7, s7);
+	char *hcode = mk_printf("%s%.*s", code, (int)l1, s1);
+	char *hparam = mk_xstrndup(s6, l6);
+	mk_out_error(o, status, mk_type_for(status), hcode, hmsg, hparam);
+	free(hmsg);
+	free(hcode);
+	free(hparam);
+}
+
 /* An injected response replaces the real one; false when none applies. */
 static bool mk_injected(const struct mk_plan *p, struct mk_out *o)
 {
@@ -126,15 +149,13 @@ static bool mk_injected(const struct mk_plan *p, struct mk_out *o)
 		mk_out_json(o, 302, cJSON_CreateObject());
 		o->location = mk_xstrdup(p->redirect);
 	} else if (p->unauthorized) {
-		mk_out_error(o, 401, "authentication_error", "authentication_error",
-		             "Invalid API key provided.", NULL);
+		mk_inject_error(p, o, 401, "authentication_error", "Invalid API key provided.");
 	} else if (p->status) {
 		char msg[64];
 		snprintf(msg, sizeof msg, "Injected fault: HTTP %d.", p->status);
 		if (p->status == 429)
 			snprintf(msg, sizeof msg, "Too many requests; retry later.");
-		mk_out_error(o, p->status, mk_type_for(p->status), mk_status_code_name(p->status),
-		             msg, NULL);
+		mk_inject_error(p, o, p->status, mk_status_code_name(p->status), msg);
 		if (p->status == 429)
 			o->retry_after = mk_xstrdup(p->retry_after);
 	} else if (p->html502) {

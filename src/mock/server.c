@@ -242,7 +242,7 @@ struct mock *mock_start(const struct mock_options *opt, char *errbuf, size_t err
 	int drivers = opt->drivers < 0 ? 240 : opt->drivers;
 	mk_seed(&m->st, fleets, drivers);
 	if (m->faults.hostile)
-		mk_apply_hostile(&m->st);
+		mk_apply_hostile(&m->st, m->faults.hostile);
 	if (!mk_is_loopback(host) && !m->quiet)
 		fprintf(stderr, "charge-mock: warning: listening on non-loopback address %s\n",
 		        host);
@@ -286,7 +286,7 @@ int mock_set_faults(struct mock *m, const char *spec, char *errbuf, size_t errle
 	mk_faults_free(&m->faults);
 	m->faults = f;
 	if (f.hostile)
-		mk_apply_hostile(&m->st);
+		mk_apply_hostile(&m->st, f.hostile);
 	pthread_mutex_unlock(&m->mu);
 	return 0;
 }

@@ -1244,6 +1244,41 @@ START_TEST(test_fault_hostile)
 }
 END_TEST
 
+START_TEST(test_fault_hostile_everywhere)
+{
+	faults("hostile=2,status=503x1");
+	/* injected errors carry payloads in message, code, param and doc_url (SAN-9) */
+	struct res r = get("/fleets?limit=3");
+	ck_assert_int_eq(r.status, 503);
+	cJSON *e = parse(&r);
+	size_t len;
+	const char *p0 = mock_hostile_payload(0, &len);
+	ck_assert_ptr_nonnull(strstr(js(e, "message"), p0));
+	ck_assert(strncmp(js(e, "code"), "api_error\xc2\x9b", 11) == 0);
+	ck_assert_str_eq(js(e, "param"), mock_hostile_payload(6, &len));
+	char want[256];
+	snprintf(want, sizeof want, "https://docs.chargeapi.co/errors#%s", js(e, "code"));
+	ck_assert_str_eq(js(e, "doc_url"), want);
+	char rid[64];
+	ck_assert_str_eq(js(e, "request"), header(&r, "Request-Id", rid, sizeof rid));
+	cJSON_Delete(e);
+	res_free(&r);
+	/* stored records: other free-text fields too */
+	cJSON *l = get_ok("/drivers?limit=1");
+	cJSON *d = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(l, "data"), 0);
+	ck_assert_str_eq(js(d, "name"), p0);
+	ck_assert_str_eq(js(d, "phone"), mock_hostile_payload(1, &len));
+	ck_assert_str_eq(js(d, "license_number"), mock_hostile_payload(2, &len));
+	ck_assert_str_eq(js(cJSON_GetObjectItemCaseSensitive(d, "metadata"), "note"),
+	                 mock_hostile_payload(3, &len));
+	cJSON_Delete(l);
+	l = get_ok("/fleets?limit=1");
+	cJSON *f = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(l, "data"), 0);
+	ck_assert_str_eq(js(f, "description"), mock_hostile_payload(1, &len));
+	cJSON_Delete(l);
+}
+END_TEST
+
 START_TEST(test_tick)
 {
 	char url[256];
@@ -1338,6 +1373,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_fault_statuses);
 	tcase_add_test(tc, test_fault_filters_and_clear);
 	tcase_add_test(tc, test_fault_hostile);
+	tcase_add_test(tc, test_fault_hostile_everywhere);
 	tcase_add_test(tc, test_tick);
 	tcase_add_test(tc, test_activity_thread);
 	suite_add_tcase(s, tc);

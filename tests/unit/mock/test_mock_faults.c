@@ -113,6 +113,7 @@ static const struct {
     {"next_page_url=http://evil.invalid/v1/drivers",
      "next_page_url=http://evil.invalid/v1/drivers"},
     {"unauthorized=1", "unauthorized=1"},
+    {"hostile=2", "hostile=2"},
     {"path=/v1/drivers,method=POST,status=503", "status=503x1,path=/v1/drivers,method=POST"},
     {"status=500,clear,latency=5", "latency=5:0"},
 };
@@ -120,7 +121,7 @@ static const struct {
 static const char *const bad[] = {
     "latency",      "latency=-1",   "latency=abc",        "error_rate=1.5", "error_rate=0.5:99",
     "status=700",   "status=500x0", "drop=sideways",      "stall=",         "truncate=many",
-    "oversized=-5", "method=PATCH", "hostile=2",          "bogus=1",        "content_type=",
+    "oversized=-5", "method=PATCH", "hostile=3",          "bogus=1",        "content_type=",
     "retry_after=", "nokey",        "status=500,latency",
 };
 
