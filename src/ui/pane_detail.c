@@ -86,14 +86,41 @@ static void dl_fleet_names(struct detail *d, struct ui *ui, const struct str_lis
 	}
 }
 
+/* Kiosk (a wall screen): personal data is masked, keeping just enough to
+ * tell records apart: "m•••@example.com", "+33•••29", "•••". */
+static const char *mask_personal(const struct opt_str *v, char *buf, size_t n)
+{
+	if (v->st != FIELD_SET)
+		return fmt_str(v, buf, n);
+	const char *dots = text_glyph("•••", "***");
+	const char *at = strchr(v->v, '@');
+	size_t len = strlen(v->v);
+	if (at) /* the first byte is ASCII in any real address; else masked too */
+		snprintf(buf, n, "%c%s%s", (unsigned char)v->v[0] < 0x80 ? v->v[0] : '*', dots,
+			 at);
+	else if (len > 6)
+		snprintf(buf, n, "%.3s%s%s", v->v, dots, v->v + len - 2);
+	else
+		snprintf(buf, n, "%s", dots);
+	return buf;
+}
+
+#define DLP(d, ui, key, val)                                                                       \
+	do {                                                                                       \
+		if ((ui)->o.kiosk)                                                                 \
+			DL(d, key, mask_personal, val);                                            \
+		else                                                                               \
+			DL(d, key, fmt_str, val);                                                  \
+	} while (0)
+
 static void detail_driver(struct detail *d, struct ui *ui, const struct driver *v)
 {
 	const struct driver_prefs *p = &v->preferences;
 	DL(d, "id", fmt_str, &v->id);
 	DL(d, "name", fmt_str, &v->name);
-	DL(d, "email", fmt_str, &v->email);
-	DL(d, "phone", fmt_str, &v->phone);
-	DL(d, "license", fmt_str, &v->license_number);
+	DLP(d, ui, "email", &v->email);
+	DLP(d, ui, "phone", &v->phone);
+	DLP(d, ui, "license", &v->license_number);
 	DL(d, "status", fmt_str, &v->status);
 	struct detail_line *l = dl_add(d, "balance", NULL);
 	if (l) {
@@ -106,7 +133,7 @@ static void detail_driver(struct detail *d, struct ui *ui, const struct driver *
 	dl_heading(d, "preferences");
 	DL(d, "charging speed", fmt_str, &p->charging_speed);
 	DL(d, "currency", fmt_str, &p->currency);
-	DL(d, "payment method", fmt_str, &p->default_payment_method);
+	DLP(d, ui, "payment method", &p->default_payment_method);
 	l = dl_add(d, "max price / kWh", NULL);
 	if (l)
 		l->val = fmt_money(&p->max_price_per_kwh, &p->currency, l->buf, sizeof(l->buf));
@@ -126,6 +153,7 @@ static void detail_fleet(struct detail *d, const struct fleet *v)
 	DL(d, "name", fmt_str, &v->name);
 	DL(d, "status", fmt_str, &v->status);
 	DL(d, "description", fmt_str, &v->description);
+	/* A fleet's contact is a business's, not a person's: not masked. */
 	DL(d, "email", fmt_str, &v->email);
 	DL(d, "phone", fmt_str, &v->phone);
 	struct detail_line *l = dl_add(d, "wallet", NULL);
