@@ -74,8 +74,9 @@ void mk_page_token(const struct mk_state *st, int kind, bool prev, int64_t ancho
 	memcpy(b, mk_magic, 4);
 	b[4] = (uint8_t)kind;
 	b[5] = prev ? 1 : 0;
+	/* Stored +1: an empty page's previous link may name position -1. */
 	for (int j = 0; j < 8; j++)
-		b[8 + j] = (uint8_t)((uint64_t)anchor >> (56 - 8 * j));
+		b[8 + j] = (uint8_t)((uint64_t)(anchor + 1) >> (56 - 8 * j));
 	uint64_t blk[4];
 	mk_bytes_to_blk(b, blk);
 	mk_feistel(st->page_key, blk, false);
@@ -129,7 +130,7 @@ int mk_page_parse(const struct mk_state *st, int kind, const char *tok, bool *pr
 	if (a > INT32_MAX)
 		return -1;
 	*prev = b[5] == 1;
-	*anchor = (int64_t)a;
+	*anchor = (int64_t)a - 1;
 	return 0;
 }
 
@@ -150,8 +151,11 @@ void mk_page_collect(const struct mk_state *st, int total, mk_match_fn match, co
 	out->idx = mk_xcalloc((size_t)limit, sizeof *out->idx);
 	out->n = 0;
 	out->has_newer = out->has_older = false;
+	/* Tokens name existing positions, but stay in range whatever happens. */
 	if (anchor >= total)
-		anchor = total; /* a token can't outlive records, but stay in range */
+		anchor = total;
+	if (!prev && anchor < 0)
+		anchor = 0;
 	if (!has_token || !prev) {
 		int start = has_token ? (int)anchor - 1 : total - 1;
 		int i = start;
@@ -175,6 +179,8 @@ void mk_page_collect(const struct mk_state *st, int total, mk_match_fn match, co
 			out->idx[out->n++] = i;
 	out->has_newer = i < total && mk_any_match(st, i, total - 1, match, filter);
 	int below = out->n ? out->idx[0] - 1 : (int)anchor;
+	if (below > total - 1)
+		below = total - 1;
 	out->has_older = below >= 0 && mk_any_match(st, below, 0, match, filter);
 	out->next_anchor = out->n ? out->idx[0] : anchor + 1;
 	out->prev_anchor = out->n ? out->idx[out->n - 1] : anchor;

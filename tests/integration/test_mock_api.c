@@ -529,6 +529,38 @@ START_TEST(test_pagination_stable_under_inserts)
 }
 END_TEST
 
+START_TEST(test_pagination_empty_page)
+{
+	teardown();
+	start(1, 3, -1, NULL);
+	cJSON *p1 = get_ok("/drivers?limit=2");
+	char next[1024];
+	snprintf(next, sizeof next, "%s", js(p1, "next_page_url"));
+	cJSON *p2 = get_ok(next);
+	cJSON *last = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(p2, "data"), 0);
+	char path[128];
+	snprintf(path, sizeof path, "/drivers/%s", js(last, "id"));
+	struct res r = http("DELETE", path, NULL, KEY, NULL, 0);
+	ck_assert_int_eq(r.status, 200);
+	res_free(&r);
+	/* the same link now gives an empty page that still links back */
+	cJSON *p3 = get_ok(next);
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(p3, "data")), 0);
+	ck_assert(js(p3, "next_page_url") == NULL);
+	cJSON *back = get_ok(js(p3, "previous_page_url"));
+	char *a = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(back, "data"));
+	char *b = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(p1, "data"));
+	ck_assert_str_eq(a, b);
+	ck_assert(js(back, "previous_page_url") == NULL);
+	free(a);
+	free(b);
+	cJSON_Delete(back);
+	cJSON_Delete(p1);
+	cJSON_Delete(p2);
+	cJSON_Delete(p3);
+}
+END_TEST
+
 /* ---- filters ------------------------------------------------------------------ */
 
 START_TEST(test_filters)
@@ -1360,6 +1392,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_shapes_match_fixtures);
 	tcase_add_test(tc, test_pagination_1000);
 	tcase_add_test(tc, test_pagination_stable_under_inserts);
+	tcase_add_test(tc, test_pagination_empty_page);
 	tcase_add_test(tc, test_filters);
 	tcase_add_test(tc, test_update_merge);
 	tcase_add_test(tc, test_attach_detach_totals);
