@@ -92,17 +92,45 @@ static void loop_signal(struct ui *ui, int fd)
  * ever (-1). */
 static int loop_timeout(struct ui *ui)
 {
-	double next = hl_prune(&ui->hl, ui_now());
+	double now = ui_now();
+	double next = hl_prune(&ui->hl, now);
+	if (ui->rotate_at > 0 && (next < 0 || ui->rotate_at < next))
+		next = ui->rotate_at;
 	if (next < 0)
 		return -1;
-	double ms = (next - ui_now()) * 1000.0;
+	double ms = (next - now) * 1000.0;
 	return ms <= 0 ? 0 : (int)ceil(ms) + 1;
+}
+
+/* Kiosk: the next fleet (then back to the first) every UI_KIOSK_ROTATE_S;
+ * a key pressed on the wall screen starts the wait again. */
+static void loop_rotate(struct ui *ui, bool key_pressed)
+{
+	if (!ui->o.kiosk)
+		return;
+	double now = ui_now();
+	if (key_pressed || ui->rotate_at == 0) {
+		ui->rotate_at = now + UI_KIOSK_ROTATE_S;
+		return;
+	}
+	if (now < ui->rotate_at)
+		return;
+	ui->rotate_at = now + UI_KIOSK_ROTATE_S;
+	struct pane *fp = ui->panes[UI_P_FLEETS];
+	struct list_state *ls = list_state(fp);
+	size_t len = store_view_len(ls->view);
+	if (len < 2)
+		return;
+	struct key_event k = {.action = ls->sel + 1 >= len ? ACT_TOP : ACT_DOWN};
+	fp->ops->key(fp, ui, &k);
+	ui->dirty = true;
 }
 
 int ui_run(struct ui *ui)
 {
 	int empty_reads = 0;
 	ui_start_loading(ui);
+	loop_rotate(ui, true); /* kiosk: the first fleet's turn starts now */
 	while (!ui->quit) {
 		if (ui->dirty)
 			ui_draw(ui);
@@ -117,6 +145,7 @@ int ui_run(struct ui *ui)
 			break;
 		if (n <= 0) {
 			ui->dirty = true; /* a highlight expired: draw it away */
+			loop_rotate(ui, false);
 			continue;
 		}
 		if (fds[2].revents & POLLIN)
@@ -126,6 +155,7 @@ int ui_run(struct ui *ui)
 		/* Keys already typed are handled first; then a hang-up ends it. */
 		if (fds[0].revents & POLLIN && loop_read_keys(ui, &empty_reads) < 0)
 			ui->hung_up = ui->quit = true;
+		loop_rotate(ui, fds[0].revents & POLLIN);
 		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 			ui->hung_up = ui->quit = true;
 		if (ui->hung_up && ui->exit_code == 0)

@@ -18,6 +18,7 @@
 #define UI_MIN_ROWS 15
 #define UI_MIN_COLS 60
 #define UI_HIGHLIGHT_S 2.0
+#define UI_KIOSK_ROTATE_S 15.0 /* a wall screen shows each fleet this long */
 #define UI_ID_MAX 80
 
 /* --- change highlights: id -> which values changed, until when --- */
@@ -148,6 +149,7 @@ struct ui {
 	bool message_error;
 	struct ui_owner owners[32];
 	uint64_t visible_hash;
+	double rotate_at; /* kiosk: when to show the next fleet (ui_now), 0: off */
 	/* loop state */
 	bool quit, hung_up, dirty, repaint;
 	int exit_code;
