@@ -24,6 +24,8 @@ struct child {
 
 static struct child spawn(char *const argv[])
 {
+	ck_assert_msg(access(MOCK_BIN, X_OK) == 0,
+	              "%s missing: build the charge-mock target before this test", MOCK_BIN);
 	int fds[2];
 	ck_assert_int_eq(pipe(fds), 0);
 	pid_t pid = fork();
