@@ -46,9 +46,10 @@ static void stop_mock(void)
 	key = NULL;
 }
 
-static struct sync *new_sync(int workers, double refresh_s)
+static struct sync *new_sync_cfg(int workers, double refresh_s, double rate, bool read_only)
 {
-	struct sync_config cfg = {.workers = workers, .refresh_s = refresh_s};
+	struct sync_config cfg = {.workers = workers, .refresh_s = refresh_s, .rate_per_s = rate};
+	cfg.http.read_only = read_only;
 	cfg.http.base_url = mockctl_base(mc);
 	cfg.http.key = key;
 	cfg.http.get_timeout_ms = 20000;
@@ -56,6 +57,13 @@ static struct sync *new_sync(int workers, double refresh_s)
 	struct sync *s = sync_new(&cfg, &err);
 	ck_assert_msg(s != NULL, "sync_new: %s", err.detail ? err.detail : "?");
 	return s;
+}
+
+static struct sync *new_sync(int workers, double refresh_s)
+{
+	/* the mock's own limit is off; ours is set high so timing tests are
+	 * about what they test */
+	return new_sync_cfg(workers, refresh_s, 1000, false);
 }
 
 /* Replies collected so far, in arrival order. */
@@ -575,6 +583,127 @@ START_TEST(test_create_attach_delete)
 }
 END_TEST
 
+/* Every id of a list, from the oracle. */
+static size_t all_ids(const char *what, char ids[][48], size_t max)
+{
+	char q[64];
+	snprintf(q, sizeof(q), "/%s?limit=100", what);
+	cJSON *a = mockctl_get_all(mc, q);
+	ck_assert_ptr_nonnull(a);
+	size_t n = 0;
+	cJSON *it;
+	cJSON_ArrayForEach(it, a)
+	{
+		if (n < max)
+			snprintf(ids[n++], 48, "%s", jstr(it, "id"));
+	}
+	cJSON_Delete(a);
+	return n;
+}
+
+START_TEST(test_refresh_caps_visible)
+{
+	static char f[5][48], d[100][48];
+	start_mock(150);
+	ck_assert_uint_eq(all_ids("fleets", f, 5), 5);
+	ck_assert_uint_eq(all_ids("drivers", d, 100), 100);
+	const char *fv[5], *dv[100];
+	for (int i = 0; i < 5; i++)
+		fv[i] = f[i];
+	for (int i = 0; i < 100; i++)
+		dv[i] = d[i];
+	long mark = mockctl_last_seq(mc);
+	struct sync *s = new_sync(1, 1000);
+	sync_set_visible(s, fv, 5, dv, 100);
+	sync_refresh_now(s);
+	struct got g = {0};
+	const struct reply *st = wait_for(s, &g, 20, is_status, NULL);
+	ck_assert_ptr_nonnull(st);
+	ck_assert(st->refresh_ok);
+	struct mock_reqs log = {0};
+	ck_assert_int_eq(mockctl_requests(mc, mark, &log), 0);
+	/* fleets first, then drivers, 60 objects in all, then one walk page */
+	ck_assert_uint_eq(log.n, 61);
+	ck_assert_uint_eq(mock_reqs_count(&log, "GET", "/v1/fleets/"), 5);
+	ck_assert_uint_eq(mock_reqs_count(&log, "GET", "/v1/drivers/"), 55);
+	for (size_t i = 0; i < 5; i++)
+		ck_assert_ptr_nonnull(strstr(log.v[i].path, "/v1/fleets/"));
+	ck_assert_str_eq(log.v[60].path, "/v1/fleets"); /* the walk starts with fleets */
+	ck_assert_uint_eq(mock_reqs_mutating(&log), 0);
+	mock_reqs_clear(&log);
+	size_t objects = 0;
+	for (struct reply *r = g.head; r; r = r->next)
+		objects += r->origin == ORIGIN_REFRESH &&
+			   (r->kind == REPLY_FLEET || r->kind == REPLY_DRIVER);
+	ck_assert_uint_eq(objects, 60);
+	reply_free(g.head);
+	sync_free(s);
+	stop_mock();
+}
+END_TEST
+
+START_TEST(test_read_only_refuses_posts)
+{
+	start_mock(10);
+	char ids[1][48];
+	ck_assert_uint_eq(driver_ids(ids, 1, NULL), 1);
+	long mark = mockctl_last_seq(mc);
+	struct sync *s = new_sync_cfg(2, -1, 1000, true);
+	struct job j = {.kind = JOB_DRIVER_UPDATE, .id = strdup(ids[0])};
+	j.dpatch.set = DRV_PHONE;
+	ck_assert_int_eq(opt_str_set(&j.dpatch.v.phone, "+33189000031"), 0);
+	uint64_t id = sync_submit(s, &j);
+	uint64_t id2 = submit_get(s, ids[0], 2);
+	struct got g = {0};
+	const struct reply *r = wait_for(s, &g, 10, is_done, &id);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(r->kind, REPLY_ERROR);
+	ck_assert_int_eq(r->err.kind, API_ERR_REFUSED);
+	r = wait_for(s, &g, 10, is_done, &id2);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(r->kind, REPLY_DRIVER); /* reading still works */
+	struct mock_reqs log = {0};
+	ck_assert_int_eq(mockctl_requests(mc, mark, &log), 0);
+	ck_assert_uint_eq(mock_reqs_mutating(&log), 0);
+	ck_assert_uint_eq(log.n, 1);
+	mock_reqs_clear(&log);
+	reply_free(g.head);
+	sync_free(s);
+	stop_mock();
+}
+END_TEST
+
+/* RTY-7: one bucket for every worker.  25 GETs at 10/s (burst 10) on four
+ * workers need about 1.5 s; four private buckets would take no time. */
+START_TEST(test_one_rate_bucket)
+{
+	start_mock(10);
+	char ids[1][48];
+	ck_assert_uint_eq(driver_ids(ids, 1, NULL), 1);
+	struct sync *s = new_sync_cfg(4, -1, 10, false);
+	uint64_t last = 0;
+	double t0 = now_s();
+	for (int i = 0; i < 25; i++)
+		last = submit_get(s, ids[0], (uint64_t)i);
+	struct got g = {0};
+	size_t done = 0;
+	while (done < 25 && now_s() - t0 < 20) {
+		pump(s, &g, 500);
+		done = 0;
+		for (struct reply *r = g.head; r; r = r->next)
+			done += r->done && r->kind == REPLY_DRIVER;
+	}
+	double took = now_s() - t0;
+	printf("25 GETs at 10/s on 4 workers: %.2f s\n", took);
+	ck_assert_uint_eq(done, 25);
+	ck_assert_msg(took > 1.2, "rate bucket not shared: %.2f s", took);
+	(void)last;
+	reply_free(g.head);
+	sync_free(s);
+	stop_mock();
+}
+END_TEST
+
 START_TEST(test_refresh_delay)
 {
 	ck_assert(sync_refresh_delay(5, 0, 0.9) == 5);
@@ -661,6 +790,9 @@ static Suite *sync_suite(void)
 	tcase_add_test(tc, test_free_while_stalled);
 	tcase_add_test(tc, test_post_carries_idem_key);
 	tcase_add_test(tc, test_create_attach_delete);
+	tcase_add_test(tc, test_refresh_caps_visible);
+	tcase_add_test(tc, test_read_only_refuses_posts);
+	tcase_add_test(tc, test_one_rate_bucket);
 	tcase_add_test(tc, test_refresh_sees_tick);
 	tcase_add_test(tc, test_refresh_backoff_and_recovery);
 	tcase_add_test(tc, test_refresh_stops_on_401);
