@@ -188,6 +188,36 @@ START_TEST(test_counted_disarm)
 }
 END_TEST
 
+START_TEST(test_initial_spec)
+{
+	struct mock_options o = {.fleets = 2,
+	                         .drivers = 12,
+	                         .rate_limit = -1,
+	                         .quiet = true,
+	                         .faults = "hostile=1,status=418x2"};
+	char err[256], url[256], *body;
+	struct mock *m = mock_start(&o, err, sizeof err);
+	ck_assert_msg(m != NULL, "%s", err);
+	snprintf(url, sizeof url, "%s/drivers?limit=1", mock_base_url(m));
+	ck_assert_int_eq(request("GET", url, NULL, NULL), 418);
+	ck_assert_int_eq(request("GET", url, NULL, NULL), 418);
+	ck_assert_int_eq(request("GET", url, NULL, &body), 200);
+	size_t len;
+	const char *p0 = mock_hostile_payload(0, &len);
+	cJSON *l = cJSON_Parse(body);
+	const cJSON *d = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(l, "data"), 0);
+	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(d, "name")->valuestring, p0);
+	cJSON_Delete(l);
+	free(body);
+	mock_stop(m);
+	/* a bad initial spec fails the start, with the reason */
+	o.faults = "drip=fast";
+	err[0] = '\0';
+	ck_assert_ptr_null(mock_start(&o, err, sizeof err));
+	ck_assert_ptr_nonnull(strstr(err, "drip"));
+}
+END_TEST
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -197,6 +227,7 @@ int main(void)
 	tcase_add_test(tc, test_good_specs);
 	tcase_add_test(tc, test_bad_specs);
 	tcase_add_test(tc, test_counted_disarm);
+	tcase_add_test(tc, test_initial_spec);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
