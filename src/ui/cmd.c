@@ -114,7 +114,7 @@ static unsigned cmd_sort(struct ui *ui, const char *arg)
 		arg++;
 	}
 	if (sscanf(arg, "%31s", key) != 1) {
-		ui_message(ui, true, ":sort name|status|balance|sessions|drivers|energy|updated|default [desc]");
+		ui_message(ui, true, ":sort COLUMN [desc] (a column title, updated or default)");
 		return UI_HANDLED | UI_REDRAW;
 	}
 	if (strstr(arg, " desc"))
@@ -122,7 +122,7 @@ static unsigned cmd_sort(struct ui *ui, const char *arg)
 	int f = ui->focus == UI_P_FLEETS || ui->focus == UI_P_FLEET_DETAIL ? UI_P_FLEETS
 									     : UI_P_DRIVERS;
 	if (list_sort_by_name(ui->panes[f], key, desc) != 0)
-		ui_message(ui, true, "unknown sort key (name status balance sessions drivers energy updated default)");
+		ui_message(ui, true, "no such sort key here: a sortable column title, updated or default");
 	return UI_HANDLED | UI_REDRAW;
 }
 

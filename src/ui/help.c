@@ -18,7 +18,7 @@ struct help {
 static const char *const help_commands[][2] = {
 	{":fleet NAME|ID", "jump to a fleet (name prefix or id) and show its drivers"},
 	{":driver ID", "jump to a driver by id (fetched if not loaded yet)"},
-	{":sort KEY [desc]", "name status balance sessions drivers energy updated default"},
+	{":sort KEY [desc]", "a column title (name status balance …), updated or default"},
 	{":filter TEXT", "filter the focused list"},
 	{":theme NAME", "default light solarized-dark high-contrast mono, or yours"},
 	{":all", "all drivers"},

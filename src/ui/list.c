@@ -368,26 +368,35 @@ size_t list_visible_ids(struct pane *p, const char **ids, size_t max)
 int list_sort_by_name(struct pane *p, const char *key, bool desc)
 {
 	struct list_state *ls = p->data;
-	static const struct {
-		const char *name;
-		enum sort_key k;
-	} keys[] = {
-		{"default", SORT_DEFAULT}, {"name", SORT_NAME},	  {"status", SORT_STATUS},
-		{"balance", SORT_BALANCE}, {"wallet", SORT_BALANCE}, {"sessions", SORT_SESSIONS},
-		{"vehicles", SORT_SESSIONS}, {"drivers", SORT_DRIVERS}, {"energy", SORT_ENERGY},
-		{"updated", SORT_UPDATED},
+	/* A column by its title, or by the other name people use for it. */
+	static const char *const aliases[][2] = {
+		{"balance", "wallet"}, {"wallet", "balance"}, {"vehicles", "veh"},
+		{"veh", "vehicles"},   {"fleets", "flt"},
 	};
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		if (strcmp(keys[i].name, key) != 0)
+	const char *alt = NULL;
+	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (strcmp(aliases[i][0], key) == 0)
+			alt = aliases[i][1];
+	for (int c = 0; c < ls->def->ncols; c++) {
+		const struct list_col *col = &ls->def->cols[c];
+		if (col->sort == SORT_DEFAULT ||
+		    (strcmp(col->title, key) != 0 && !(alt && strcmp(col->title, alt) == 0)))
 			continue;
-		ls->sort_col = -1;
-		for (int c = 0; c < ls->def->ncols; c++)
-			if (ls->def->cols[c].sort == keys[i].k && keys[i].k != SORT_DEFAULT)
-				ls->sort_col = c;
+		ls->sort_col = c;
 		ls->desc = desc;
-		/* A key with no column of its own (updated) still sorts. */
-		store_view_set_sort(ls->view, keys[i].k, desc);
+		list_apply_sort(ls);
 		return 0;
 	}
-	return -1;
+	/* Keys with no column of their own. */
+	enum sort_key k;
+	if (strcmp(key, "default") == 0)
+		k = SORT_DEFAULT;
+	else if (strcmp(key, "updated") == 0)
+		k = SORT_UPDATED;
+	else
+		return -1;
+	ls->sort_col = -1;
+	ls->desc = desc;
+	store_view_set_sort(ls->view, k, desc);
+	return 0;
 }

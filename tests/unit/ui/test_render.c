@@ -272,6 +272,33 @@ START_TEST(sort_by_wallet_keeps_selection)
 }
 END_TEST
 
+static void type(const char *s)
+{
+	for (; *s; s++)
+		ui_key(ui, (unsigned char)*s, false);
+}
+
+/* The command line sorts and jumps; an unknown command says so. */
+START_TEST(command_line_sort_and_jump)
+{
+	setup_screen(40, 240, false);
+	type(":sort wallet desc\r");
+	ui_draw(ui);
+	int first = find_list_row("EVIL"); /* ¥187,500 = 187500 minor units, the most */
+	ck_assert_int_ge(first, 0);
+	ck_assert_int_eq(first, find_row("wallet") + 1);
+	ck_assert_msg(strstr(row_text(find_row("wallet")), "wallet▼"), "%s",
+		      row_text(find_row("wallet")));
+	type(":fleet exa\r");
+	ui_draw(ui);
+	ck_assert_str_eq(ui_selection(ui).fleet->id.v, "flt_1");
+	type(":nonsense\r");
+	ui_draw(ui);
+	ck_assert_msg(strstr(row_text(LINES - 1), "unknown command"), "%s", row_text(LINES - 1));
+	teardown_screen();
+}
+END_TEST
+
 /* A refresh that moves a balance redraws that cell highlighted, and only
  * that cell of the row. */
 START_TEST(refresh_change_is_highlighted)
@@ -321,6 +348,7 @@ static Suite *render_suite(void)
 	tcase_add_test(tc, too_small_says_so);
 	tcase_add_test(tc, sort_by_wallet_keeps_selection);
 	tcase_add_test(tc, refresh_change_is_highlighted);
+	tcase_add_test(tc, command_line_sort_and_jump);
 	suite_add_tcase(s, tc);
 	return s;
 }
