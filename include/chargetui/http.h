@@ -77,6 +77,22 @@ void http_response_clear(struct http_response *r);
 
 struct http_client;
 
+/* What http_client_new set on its curl handle, recorded once libcurl had
+ * accepted every option (NET-1, NET-2, NET-4, NET-5, NET-7), so a unit test
+ * can assert the hardening without a network.  verbose is on only together
+ * with debug_function (--debug-log): libcurl calls a DEBUGFUNCTION only in
+ * verbose mode, and with one installed nothing reaches stderr (SEC-5). */
+struct http_handle_options {
+	const char *protocols;       /* "https" or, for a loopback base, "https,http" */
+	const char *redir_protocols; /* "https" */
+	long followlocation, nosignal, verifypeer, verifyhost;
+	long connect_timeout_ms, get_timeout_ms, post_timeout_ms;
+	long low_speed_limit, low_speed_time_s;
+	long long max_filesize;
+	bool accept_encoding, verbose, debug_function, xferinfo;
+};
+void http_client_options(const struct http_client *c, struct http_handle_options *out);
+
 /* Validates the base URL (scheme, loopback rule; a file:, ftp:, gopher: or
  * non-loopback http: base is refused with API_ERR_REFUSED).  NULL on error. */
 struct http_client *http_client_new(const struct http_config *cfg, struct api_error *err);

@@ -63,6 +63,7 @@ struct http_client {
 	uint64_t rng;
 	struct attempt at;
 	char curl_err[CURL_ERROR_SIZE]; /* curl's own words for the last failure */
+	struct http_handle_options applied;
 };
 
 /* --- errors --- */
@@ -281,7 +282,33 @@ static int client_setopts(struct http_client *c, const struct http_config *cfg, 
 		SET(CURLOPT_VERBOSE, 1L);
 	}
 #undef SET
-	return rc == CURLE_OK ? 0 : -1;
+	if (rc != CURLE_OK)
+		return -1;
+	/* Every SET above returned CURLE_OK: record what the handle holds. */
+	c->applied = (struct http_handle_options){
+	    .protocols = loopback ? "https,http" : "https",
+	    .redir_protocols = "https",
+	    .followlocation = 0,
+	    .nosignal = 1,
+	    .verifypeer = 1,
+	    .verifyhost = 2,
+	    .connect_timeout_ms = connect_ms,
+	    .get_timeout_ms = c->get_timeout_ms,
+	    .post_timeout_ms = c->post_timeout_ms,
+	    .low_speed_limit = 1,
+	    .low_speed_time_s = low_speed,
+	    .max_filesize = (long long)c->max_bytes,
+	    .accept_encoding = true,
+	    .verbose = c->trace != NULL,
+	    .debug_function = c->trace != NULL,
+	    .xferinfo = true,
+	};
+	return 0;
+}
+
+void http_client_options(const struct http_client *c, struct http_handle_options *out)
+{
+	*out = c->applied;
 }
 
 /* A configured value that becomes a header: visible ASCII and spaces only. */

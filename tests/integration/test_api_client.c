@@ -774,6 +774,39 @@ START_TEST(stall_after_post_unknown)
 }
 END_TEST
 
+/* NET-4: a GET that never gets an answer, or one that drips, ends at the
+ * total timeout; a stalled GET is retried and then reported as a timeout. */
+START_TEST(get_timeouts)
+{
+	mock_up(2, 5, NULL);
+	struct http_config cfg;
+	cfg_default(&cfg);
+	cfg.get_timeout_ms = 300;
+	A = api_up(&cfg);
+	struct fleet_page p;
+	struct api_error err = {0};
+	faults("stall=beforex3,method=GET");
+	double t0 = mono();
+	ck_assert_int_eq(api_fleets_list(A, NULL, NULL, &p, &err), -1);
+	ck_assert_int_eq(err.kind, API_ERR_TIMEOUT);
+	ck_assert_int_eq(err.attempts, 3);
+	ck_assert_msg(mono() - t0 < 3.0, "took %f s", mono() - t0);
+	api_free(A);
+
+	cfg.get_timeout_ms = 1000;
+	cfg.max_attempts = 1;
+	A = api_up(&cfg);
+	faults("drip=1");
+	t0 = mono();
+	ck_assert_int_eq(api_fleets_list(A, NULL, NULL, &p, &err), -1);
+	double dt = mono() - t0;
+	ck_assert_int_eq(err.kind, API_ERR_TIMEOUT);
+	ck_assert_msg(dt >= 0.9 && dt < 3.0, "drip ended after %f s", dt);
+	api_error_clear(&err);
+	down();
+}
+END_TEST
+
 START_TEST(truncated_get_retried)
 {
 	up(2, 5);
@@ -940,6 +973,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, retry_5xx_sequences);
 	tcase_add_test(tc, drop_after_attach_same_key);
 	tcase_add_test(tc, stall_after_post_unknown);
+	tcase_add_test(tc, get_timeouts);
 	tcase_add_test(tc, truncated_get_retried);
 	tcase_add_test(tc, redirect_not_followed);
 	tcase_add_test(tc, non_json_answers);

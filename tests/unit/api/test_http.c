@@ -346,6 +346,57 @@ START_TEST(cancelled_before_start)
 }
 END_TEST
 
+/* NET-1, NET-2, NET-4, NET-5, NET-7: what the handle factory sets. */
+START_TEST(handle_hardening)
+{
+	struct api_error err = {0};
+	struct http_config cfg = {.base_url = "https://api.chargeapi.co/v1"};
+	struct http_client *c = http_client_new(&cfg, &err);
+	ck_assert_ptr_nonnull(c);
+	struct http_handle_options o;
+	http_client_options(c, &o);
+	ck_assert_str_eq(o.protocols, "https");
+	ck_assert_str_eq(o.redir_protocols, "https");
+	ck_assert_int_eq(o.followlocation, 0);
+	ck_assert_int_eq(o.nosignal, 1);
+	ck_assert_int_eq(o.verifypeer, 1);
+	ck_assert_int_eq(o.verifyhost, 2);
+	ck_assert_int_eq(o.connect_timeout_ms, 10000);
+	ck_assert_int_eq(o.get_timeout_ms, 30000);
+	ck_assert_int_eq(o.post_timeout_ms, 60000);
+	ck_assert_int_eq(o.low_speed_limit, 1);
+	ck_assert_int_eq(o.low_speed_time_s, 20);
+	ck_assert_int_eq(o.max_filesize, 8 << 20);
+	ck_assert(o.accept_encoding && o.xferinfo);
+	ck_assert(!o.verbose && !o.debug_function);
+	http_client_free(c);
+
+	char path[128];
+	snprintf(path, sizeof path, "%s/debug.log", tmpdir);
+	cfg = (struct http_config){.base_url = "http://127.0.0.1:9/v1",
+	                           .connect_timeout_ms = 1500,
+	                           .get_timeout_ms = 2000,
+	                           .post_timeout_ms = 4000,
+	                           .low_speed_time_s = 5,
+	                           .max_response_bytes = 1000,
+	                           .debug_log_path = path};
+	c = http_client_new(&cfg, &err);
+	ck_assert_ptr_nonnull(c);
+	http_client_options(c, &o);
+	ck_assert_str_eq(o.protocols, "https,http");
+	ck_assert_str_eq(o.redir_protocols, "https");
+	ck_assert_int_eq(o.nosignal, 1);
+	ck_assert_int_eq(o.connect_timeout_ms, 1500);
+	ck_assert_int_eq(o.get_timeout_ms, 2000);
+	ck_assert_int_eq(o.post_timeout_ms, 4000);
+	ck_assert_int_eq(o.low_speed_time_s, 5);
+	ck_assert_int_eq(o.max_filesize, 1000);
+	/* verbose only ever together with the redacting debug function */
+	ck_assert(o.verbose && o.debug_function);
+	http_client_free(c);
+}
+END_TEST
+
 START_TEST(bucket_rate)
 {
 	struct rate_bucket *b = rate_bucket_new(50, 1);
@@ -377,6 +428,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, post_hangups_unknown_same_key);
 	tcase_add_test(tc, connect_refused);
 	tcase_add_test(tc, cancelled_before_start);
+	tcase_add_test(tc, handle_hardening);
 	tcase_add_test(tc, bucket_rate);
 	suite_add_tcase(s, tc);
 	return s;
