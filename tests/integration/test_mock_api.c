@@ -8,6 +8,7 @@
 #include "chargetui/mock.h"
 
 #include <check.h>
+#include <pthread.h>
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <stdio.h>
@@ -1383,6 +1384,93 @@ START_TEST(test_activity_thread)
 }
 END_TEST
 
+/* Many clients flipping memberships at once: every answer is 200 or 409,
+ * and afterwards each fleet's totals equal what the driver list says. */
+struct churn {
+	char **drivers, **fleets;
+	int nd, nf, seed, ok, conflicts, other;
+};
+
+static void *churn_main(void *arg)
+{
+	struct churn *c = arg;
+	unsigned s = (unsigned)c->seed;
+	for (int i = 0; i < 60; i++) {
+		s = s * 1103515245u + 12345u;
+		const char *d = c->drivers[(s >> 8) % (unsigned)c->nd];
+		const char *f = c->fleets[(s >> 16) % (unsigned)c->nf];
+		char path[128], body[128];
+		snprintf(path, sizeof path, "/drivers/%s/%s", d,
+		         (s >> 4) & 1 ? "attach" : "detach");
+		snprintf(body, sizeof body, "{\"fleet\":\"%s\"}", f);
+		struct res r = post(path, body);
+		if (r.status == 200)
+			c->ok++;
+		else if (r.status == 409)
+			c->conflicts++;
+		else
+			c->other++;
+		res_free(&r);
+	}
+	return NULL;
+}
+
+START_TEST(test_concurrent_membership)
+{
+	enum { T = 8, ND = 6, NF = 3 };
+	char *drivers[ND], *fleets[NF];
+	for (int i = 0; i < ND; i++)
+		drivers[i] = driver_id("", i);
+	for (int i = 0; i < NF; i++)
+		fleets[i] = fleet_id(i);
+	struct churn c[T];
+	pthread_t th[T];
+	for (int i = 0; i < T; i++) {
+		c[i] = (struct churn){drivers, fleets, ND, NF, i + 1, 0, 0, 0};
+		pthread_create(&th[i], NULL, churn_main, &c[i]);
+	}
+	int ok = 0;
+	for (int i = 0; i < T; i++) {
+		pthread_join(th[i], NULL);
+		ck_assert_int_eq(c[i].other, 0);
+		ok += c[i].ok;
+	}
+	ck_assert_int_gt(ok, 0);
+	/* every driver, all pages */
+	cJSON *pages[10];
+	int np = 0;
+	pages[np++] = get_ok("/drivers?limit=100");
+	while (js(pages[np - 1], "next_page_url") && np < 10) {
+		pages[np] = get_ok(js(pages[np - 1], "next_page_url"));
+		np++;
+	}
+	for (int k = 0; k < NF; k++) {
+		int members = 0, vehicles = 0;
+		cJSON *d, *x;
+		for (int l = 0; l < np; l++)
+			cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(pages[l], "data"))
+			    cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(d, "fleets"))
+			{
+				if (strcmp(x->valuestring, fleets[k]) == 0) {
+					members++;
+					vehicles += cJSON_GetArraySize(
+					    cJSON_GetObjectItemCaseSensitive(d, "vehicles"));
+				}
+			}
+		cJSON *f = fleet_get(fleets[k]);
+		ck_assert_int_eq((int)jnum(f, "total_drivers"), members);
+		ck_assert_int_eq((int)jnum(f, "total_vehicles"), vehicles);
+		cJSON_Delete(f);
+	}
+	for (int l = 0; l < np; l++)
+		cJSON_Delete(pages[l]);
+	for (int i = 0; i < ND; i++)
+		free(drivers[i]);
+	for (int i = 0; i < NF; i++)
+		free(fleets[i]);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("mock_api");
@@ -1409,6 +1497,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_fault_hostile_everywhere);
 	tcase_add_test(tc, test_tick);
 	tcase_add_test(tc, test_activity_thread);
+	tcase_add_test(tc, test_concurrent_membership);
 	suite_add_tcase(s, tc);
 	return s;
 }
