@@ -17,6 +17,7 @@
 #include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 /* Longest key we accept; keys are ~40 chars, a config line could be longer. */
@@ -284,6 +285,23 @@ static struct secret *read_key_line(int fd, bool nonblock_ok)
 	return s;
 }
 
+/* --api-key-stdin from a terminal: no echo while the key is typed, so it
+ * never sits on the screen or in a scrollback (SEC-3). */
+static struct secret *read_key_line_quiet(int fd)
+{
+	struct termios saved, quiet;
+	bool tty = isatty(fd) && tcgetattr(fd, &saved) == 0;
+	if (tty) {
+		quiet = saved;
+		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+		tty = tcsetattr(fd, TCSAFLUSH, &quiet) == 0;
+	}
+	struct secret *s = read_key_line(fd, false);
+	if (tty)
+		tcsetattr(fd, TCSAFLUSH, &saved);
+	return s;
+}
+
 static int load_file(const char *path, struct secret **out, char *errbuf, size_t n)
 {
 	int fd = open_private_file(path, "key file", errbuf, n);
@@ -315,7 +333,7 @@ int secret_load(const struct secret_sources *src, struct secret **out, char *err
 	if (src->key_file)
 		return load_file(src->key_file, out, errbuf, n);
 	if (src->from_stdin) {
-		*out = read_key_line(STDIN_FILENO, false);
+		*out = read_key_line_quiet(STDIN_FILENO);
 		if (!*out)
 			snprintf(errbuf, n, "--api-key-stdin: no key on standard input");
 		return *out ? 0 : -1;
