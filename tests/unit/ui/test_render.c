@@ -221,6 +221,20 @@ START_TEST(filter_narrows_and_escape_clears)
 	ui_key(ui, 27, false); /* Esc: filter cleared */
 	ui_draw(ui);
 	ck_assert_int_ge(find_row("東京都"), 0);
+	/* Wide characters are typed as themselves; ^U clears, Enter keeps. */
+	ui_key(ui, '/', false);
+	ui_key(ui, 0x6771, false); /* 東 */
+	ui_key(ui, 0x4eac, false); /* 京 */
+	ui_key(ui, '\r', false);
+	ui_draw(ui);
+	ck_assert_int_ge(find_row("東京都"), 0);
+	ck_assert_int_lt(find_list_row("Example Fleet"), 0);
+	ck_assert_msg(find_row("/東京") >= 0, "the kept filter is shown in the title");
+	ui_key(ui, '/', false);
+	ui_key(ui, 21, false); /* ^U */
+	ui_key(ui, 0x1b, false);
+	ui_draw(ui);
+	ck_assert_int_ge(find_list_row("Example Fleet"), 0);
 	teardown_screen();
 }
 END_TEST
