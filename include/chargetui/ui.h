@@ -21,8 +21,10 @@
  *     which ui_new() calls once: add one line there per module.
  *  4. A handler opens a form as a dialog (ui_dialog_push), reads the
  *     selection (ui_selection), submits jobs with ui_submit() and receives
- *     their replies in its pane's reply() callback; the store is already
- *     updated from the reply when it is called.
+ *     their replies in its pane's reply() callback.  The callback sees the
+ *     reply as it came (r->driver, r->fleet intact); the store takes the
+ *     records right after it returns.  A dialog may close itself from the
+ *     callback with ui_dialog_close().
  */
 #ifndef CHARGETUI_UI_H
 #define CHARGETUI_UI_H
@@ -173,6 +175,10 @@ struct ui_selection {
 };
 struct ui_selection ui_selection(struct ui *ui);
 void ui_dialog_push(struct ui *ui, struct pane *dialog);
+/* Remove a dialog from anywhere in the stack and free it (pane_free); its
+ * pending replies are dropped.  Safe from its own reply() callback, not from
+ * its key() (return UI_CLOSE there). */
+void ui_dialog_close(struct ui *ui, struct pane *dialog);
 /* A one-line message on the status line until the next key.  fmt is our own
  * text; API strings in args must have gone through san_display already. */
 void ui_message(struct ui *ui, bool error, const char *fmt, ...)

@@ -196,11 +196,17 @@ void ui_dialog_push(struct ui *ui, struct pane *dialog)
 	ui->dirty = true;
 }
 
-static void ui_dialog_pop(struct ui *ui)
+void ui_dialog_close(struct ui *ui, struct pane *d)
 {
-	if (!ui->ndialogs)
+	int at = -1;
+	for (int i = 0; i < ui->ndialogs; i++)
+		if (ui->dialogs[i] == d)
+			at = i;
+	if (at < 0)
 		return;
-	struct pane *d = ui->dialogs[--ui->ndialogs];
+	memmove(&ui->dialogs[at], &ui->dialogs[at + 1],
+		(size_t)(ui->ndialogs - at - 1) * sizeof(ui->dialogs[0]));
+	ui->ndialogs--;
 	for (size_t i = 0; i < sizeof(ui->owners) / sizeof(ui->owners[0]); i++)
 		if (ui->owners[i].owner == d)
 			ui->owners[i].owner = NULL;
@@ -210,6 +216,12 @@ static void ui_dialog_pop(struct ui *ui)
 	for (int i = 0; i < UI_NPANES; i++)
 		if (ui->panes[i]->win)
 			touchwin(ui->panes[i]->win);
+}
+
+static void ui_dialog_pop(struct ui *ui)
+{
+	if (ui->ndialogs)
+		ui_dialog_close(ui, ui->dialogs[ui->ndialogs - 1]);
 }
 
 uint64_t ui_submit(struct ui *ui, struct job *job, struct pane *owner)
