@@ -43,6 +43,11 @@ struct rate_bucket *rate_bucket_new(double per_second, int burst);
 void rate_bucket_free(struct rate_bucket *b);
 /* 0 when a token was taken, -1 when cancelled. */
 int rate_bucket_take(struct rate_bucket *b, const volatile int *cancel);
+/* Hand out no token for the next `seconds` (never shortens a pause).  A client
+ * that gets a 429 it will retry pauses its bucket for the wait, so a 429 holds
+ * back every worker and the refresh thread sharing it, not only the one that
+ * got it (RTY-6). */
+void rate_bucket_pause(struct rate_bucket *b, double seconds);
 
 struct http_config {
 	const char *base_url;          /* "https://api.chargeapi.co/v1" or "http://127.0.0.1:P/v1" */

@@ -726,6 +726,8 @@ static int run_attempts(struct http_client *c, const char *method, const char *u
 		}
 		if (v == V_FAIL)
 			break;
+		if (status == 429)
+			rate_bucket_pause(c->bucket, delay);
 		c->clock.sleep(c->clock.ctx, delay);
 	}
 	attempt_reset(&c->at);

@@ -16,7 +16,8 @@ struct rate_bucket {
 	double rate;  /* tokens per second */
 	double burst; /* capacity */
 	double tokens;
-	double last; /* CLOCK_MONOTONIC seconds of the last refill */
+	double last;         /* CLOCK_MONOTONIC seconds of the last refill */
+	double paused_until; /* no token before this (a 429's Retry-After, RTY-6) */
 };
 
 static double mono_now(void)
@@ -80,12 +81,13 @@ int rate_bucket_take(struct rate_bucket *b, const volatile int *cancel)
 			return -1;
 		}
 		refill(b);
-		if (b->tokens >= 1.0) {
+		double pause = b->paused_until - mono_now();
+		if (pause <= 0 && b->tokens >= 1.0) {
 			b->tokens -= 1.0;
 			pthread_mutex_unlock(&b->mu);
 			return 0;
 		}
-		double wait = (1.0 - b->tokens) / b->rate;
+		double wait = pause > 0 ? pause : (1.0 - b->tokens) / b->rate;
 		if (wait > 0.05)
 			wait = 0.05;
 		struct timespec ts;
@@ -96,4 +98,15 @@ int rate_bucket_take(struct rate_bucket *b, const volatile int *cancel)
 		int rc = pthread_cond_timedwait(&b->cv, &b->mu, &ts);
 		(void)rc; /* ETIMEDOUT and spurious wake-ups both loop */
 	}
+}
+
+void rate_bucket_pause(struct rate_bucket *b, double seconds)
+{
+	if (!b || !(seconds > 0))
+		return;
+	pthread_mutex_lock(&b->mu);
+	double until = mono_now() + seconds;
+	if (until > b->paused_until)
+		b->paused_until = until;
+	pthread_mutex_unlock(&b->mu);
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "chargetui/api.h"
 #include "chargetui/mock.h"
@@ -147,12 +148,78 @@ START_TEST(shared_bucket_caps_rate)
 }
 END_TEST
 
+static double mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+struct one_call {
+	struct http_config cfg;
+	int rc, attempts;
+	double took;
+};
+
+static void *one_list(void *arg)
+{
+	struct one_call *o = arg;
+	struct api_error err = {0};
+	struct api *a = api_new(&o->cfg, &err);
+	struct fleet_page p;
+	double t0 = mono();
+	o->rc = a ? api_fleets_list(a, NULL, NULL, &p, &err) : -1;
+	o->took = mono() - t0;
+	o->attempts = err.attempts;
+	if (o->rc == 0)
+		fleet_page_clear(&p);
+	api_error_clear(&err);
+	api_free(a);
+	return NULL;
+}
+
+/* RTY-6: one worker's 429 holds back the others sharing the bucket, so they
+ * do not walk into the same limit while it waits. */
+START_TEST(pause_on_429_holds_other_workers)
+{
+	char errbuf[256];
+	struct mock_options o = {.fleets = 3, .drivers = 3, .rate_limit = -1, .quiet = true};
+	struct mock *m = mock_start(&o, errbuf, sizeof errbuf);
+	ck_assert_msg(m != NULL, "%s", errbuf);
+	ck_assert_int_eq(mock_set_faults(m, "storm=1,retry_after=1", errbuf, sizeof errbuf), 0);
+	struct secret *k = secret_new(KEY, strlen(KEY));
+	struct rate_bucket *b = rate_bucket_new(RATE, BURST);
+	struct one_call first = {.cfg = {.base_url = mock_base_url(m), .key = k, .bucket = b}};
+	struct one_call second = first;
+	pthread_t t1, t2;
+	double t0 = mono();
+	pthread_create(&t1, NULL, one_list, &first);
+	/* the second worker starts once the first has had its 429 */
+	while (mono() - t0 < 0.3)
+		usleep(10000);
+	pthread_create(&t2, NULL, one_list, &second);
+	pthread_join(t1, NULL);
+	pthread_join(t2, NULL);
+	ck_assert_int_eq(first.rc, 0);
+	ck_assert_int_eq(first.attempts, 2);
+	ck_assert_int_eq(second.rc, 0);
+	ck_assert_int_eq(second.attempts, 1);
+	ck_assert_msg(first.took >= 1.0, "first took %f s", first.took);
+	/* started at 0.3 s, held until the pause ended at about 1 s */
+	ck_assert_msg(second.took >= 0.6, "second was not held: %f s", second.took);
+	rate_bucket_free(b);
+	secret_free(k);
+	mock_stop(m);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("api_concurrency");
 	TCase *tc = tcase_create("bucket");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, shared_bucket_caps_rate);
+	tcase_add_test(tc, pause_on_429_holds_other_workers);
 	suite_add_tcase(s, tc);
 	return s;
 }
