@@ -218,11 +218,6 @@ void ui_dialog_close(struct ui *ui, struct pane *d)
 			touchwin(ui->panes[i]->win);
 }
 
-static void ui_dialog_pop(struct ui *ui)
-{
-	if (ui->ndialogs)
-		ui_dialog_close(ui, ui->dialogs[ui->ndialogs - 1]);
-}
 
 uint64_t ui_submit(struct ui *ui, struct job *job, struct pane *owner)
 {
@@ -475,8 +470,8 @@ unsigned ui_key(struct ui *ui, int code, bool is_code)
 	if (ui->ndialogs) {
 		struct pane *d = ui->dialogs[ui->ndialogs - 1];
 		r = d->ops->key(d, ui, &ev);
-		if (r & UI_CLOSE)
-			ui_dialog_pop(ui);
+		if (r & UI_CLOSE) /* by identity: it may have closed others */
+			ui_dialog_close(ui, d);
 		return r | UI_REDRAW;
 	}
 	if (ui->prompt.mode)
