@@ -388,6 +388,46 @@ START_TEST(test_key_command)
 }
 END_TEST
 
+/* TST-1 target 5 in miniature: random edits of a valid file never crash the
+ * parser (ASan), every failure names the file, and no message ever holds the
+ * key planted in the text. */
+START_TEST(test_parse_random_edits)
+{
+	static const char *base = "default_profile = p\nrefresh = 2\n[profile p]\n"
+				  "key = \"ch_sk_test_PLANTEDsecret99\"\nread_only = on\n"
+				  "[keys]\nquit = Q\n";
+	static const char alphabet[] = "[]=\"'#; \t\n\r\\xzk0\x01\xc3\xff";
+	size_t blen = strlen(base);
+	char text[256];
+	unsigned rnd = 12345;
+	struct config c;
+	config_init(&c);
+	for (int iter = 0; iter < 5000; iter++) {
+		memcpy(text, base, blen);
+		size_t len = blen;
+		for (int e = 0; e < 1 + iter % 4; e++) {
+			rnd = rnd * 1103515245u + 12345u;
+			size_t at = (rnd >> 8) % len;
+			char ch = alphabet[(rnd >> 20) % (sizeof(alphabet) - 1)];
+			if ((rnd >> 4) % 3 == 0 && len < sizeof(text) - 1)
+				memmove(text + at + 1, text + at, len++ - at); /* insert */
+			else if ((rnd >> 4) % 3 == 1 && len > 1) {
+				memmove(text + at, text + at + 1, --len - at); /* delete */
+				continue;
+			}
+			text[at] = ch;
+		}
+		char err[256] = "";
+		if (config_parse(&c, text, len, "cfg", NULL, err, sizeof(err)) < 0) {
+			ck_assert_msg(strncmp(err, "cfg", 3) == 0, "%s", err);
+			ck_assert_msg(!strstr(err, "PLANTED"), "leak: %s", err);
+			ck_assert_ptr_null(c.key);
+		}
+	}
+	config_free(&c);
+}
+END_TEST
+
 static Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -401,6 +441,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_default_path);
 	tcase_add_test(tc, test_write_key);
 	tcase_add_test(tc, test_key_command);
+	tcase_add_test(tc, test_parse_random_edits);
 	suite_add_tcase(s, tc);
 	return s;
 }
