@@ -16,9 +16,8 @@
 
 #include "e2e.h"
 
-static struct e2e *start_ready(const char *name, const char *const *args)
+static struct e2e *start_ready_opts(const char *name, struct e2e_opts o)
 {
-	struct e2e_opts o = { .args = args };
 	struct e2e *e = e2e_start(name, &o);
 	cJSON *fleets = mockctl_get_all(e->mc, "/fleets?limit=100");
 	ck_assert_ptr_nonnull(fleets);
@@ -28,6 +27,12 @@ static struct e2e *start_ready(const char *name, const char *const *args)
 	e2e_wait_str(e, pre, 10000);
 	ck_assert(term_wait_idle(e->t, 500, 5000));
 	return e;
+}
+
+static struct e2e *start_ready(const char *name, const char *const *args)
+{
+	struct e2e_opts o = { .args = args };
+	return start_ready_opts(name, o);
 }
 
 START_TEST(sigterm_exits_promptly_and_restores_the_terminal)
@@ -111,6 +116,27 @@ START_TEST(hangup_exits_within_two_seconds_without_spinning)
 }
 END_TEST
 
+START_TEST(hangup_with_sighup_ignored_still_exits)
+{
+	/* The nohup case: SIGHUP never arrives, so the console must take EOF /
+	 * EIO on its terminal as the hang-up, and not spin on it. */
+	struct e2e_opts o = { .ignore_sighup = true };
+	struct e2e *e = start_ready_opts("signals_hangup_nohup", o);
+	double cpu0 = term_cpu_seconds(e->t);
+	term_close_master(e->t);
+	int st = 0;
+	int rc = term_wait_exit(e->t, 2000, &st);
+	if (rc != 0) {
+		double cpu = term_cpu_seconds(e->t) - cpu0;
+		ck_abort_msg("still running 2 s after hang-up with SIGHUP ignored (%.3f CPU-s)", cpu);
+	}
+	double cpu = term_cpu_seconds(e->t) - cpu0;
+	fprintf(stderr, "signals_hangup_nohup: %.3f CPU-s, status 0x%x\n", cpu, st);
+	ck_assert_msg(cpu < 0.1, "used %.3f CPU-s between hang-up and exit", cpu);
+	e2e_finish(e);
+}
+END_TEST
+
 START_TEST(idle_writes_nothing_and_sleeps)
 {
 	/* A refresh far away: this measures the idle loop, not the refresh. */
@@ -141,6 +167,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, sigterm_exits_promptly_and_restores_the_terminal);
 	tcase_add_test(tc, sigterm_gives_the_shell_a_sane_terminal);
 	tcase_add_test(tc, hangup_exits_within_two_seconds_without_spinning);
+	tcase_add_test(tc, hangup_with_sighup_ignored_still_exits);
 	tcase_add_test(tc, idle_writes_nothing_and_sleeps);
 	suite_add_tcase(s, tc);
 	return s;

@@ -61,6 +61,7 @@ static void spawn_console(struct e2e *e, const char *bin_dir, const struct e2e_o
 		.term = o && o->term ? o->term : getenv("CT_E2E_TERM"),
 		.env = env,
 		.record_path = e->raw_path, /* kept even when the test fails */
+		.ignore_sighup = o && o->ignore_sighup,
 	};
 	e->t = term_spawn(argv, &to);
 }

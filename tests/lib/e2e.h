@@ -29,6 +29,7 @@ struct e2e_opts {
 	 * shell would after it exits: "$BIN" ARGS; echo "EXIT=$?"; AFTER.
 	 * The console is then the shell's child (see e2e_console_pid). */
 	const char *shell_after;
+	bool ignore_sighup; /* the nohup case (TTY-5) */
 };
 
 struct e2e {

@@ -242,6 +242,8 @@ struct term *term_spawn(const char *const argv[], const struct term_opts *opts)
 	if (pid == 0) {
 		/* A test that fails mid-way must not leave its console running. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (opts && opts->ignore_sighup)
+			signal(SIGHUP, SIG_IGN); /* inherited across exec, as nohup does */
 		execvpe(argv[0], (char *const *)argv, env);
 		_exit(127);
 	}

@@ -27,6 +27,7 @@ struct term_opts {
 	const char *term;       /* NULL: "xterm-256color" */
 	const char *const *env; /* extra "KEY=VALUE" (NULL-terminated), applied last */
 	const char *record_path; /* also append raw bytes to this file, or NULL */
+	bool ignore_sighup;      /* start the program with SIGHUP ignored (nohup) */
 };
 
 /* Start argv[0] (searched in PATH when it has no '/') in a new pty.  The
