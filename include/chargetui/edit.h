@@ -64,6 +64,11 @@ int edit_driver_job(struct edit_driver *e, struct job *job);
  * and return true. */
 bool edit_driver_server_moved(struct edit_driver *e, const struct driver *theirs);
 
+/* How many of the user's changes the server's record theirs does not
+ * have yet (0: every change is already there, e.g. a save whose outcome
+ * was unknown did apply — RTY-8's verify), or -1. */
+int edit_driver_pending(struct edit_driver *e, const struct driver *theirs);
+
 /* An error reply: the sanitized message goes to the field `param` names
  * ("phone", "preferences[currency]", "preferences.currency", "metadata[k]"),
  * or to the form's banner; the form stays open with its input intact. */
@@ -79,6 +84,7 @@ void edit_fleet_free(struct edit_fleet *e);
 int edit_fleet_result(struct edit_fleet *e, struct fleet *after, struct fleet_patch *patch);
 int edit_fleet_job(struct edit_fleet *e, struct job *job);
 bool edit_fleet_server_moved(struct edit_fleet *e, const struct fleet *theirs);
+int edit_fleet_pending(struct edit_fleet *e, const struct fleet *theirs);
 void edit_fleet_apply_error(struct edit_fleet *e, const struct api_error *err);
 const char *edit_fleet_confirm(const struct form *f, void *ctx);
 

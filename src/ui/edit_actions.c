@@ -359,10 +359,33 @@ static void ed_conflict_found(struct ed *e, const struct opt_time *updated, bool
 	f->ask_text = "changed on the server since you opened it: save yours anyway?";
 }
 
+/* The server already has every change the form would send: nothing to
+ * send.  After an unknown outcome this is the verify of RTY-8. */
+static bool ed_already_there(struct ui *ui, struct pane *p, const struct reply *r)
+{
+	struct ed *e = ed_of(p);
+	int left = -1;
+	if (r->kind == REPLY_DRIVER && e->drv)
+		left = edit_driver_pending(e->drv, &r->driver);
+	else if (r->kind == REPLY_FLEET && e->flt)
+		left = edit_fleet_pending(e->flt, &r->fleet);
+	if (left != 0)
+		return false;
+	char name[128];
+	const struct opt_str *nm = r->kind == REPLY_DRIVER ? &r->driver.name : &r->fleet.name;
+	ui_message(ui, false, "%s %s: the server already has these values%s",
+		   r->kind == REPLY_DRIVER ? "driver" : "fleet", ed_name(nm, name, sizeof name),
+		   e->retry_key[0] ? " (the earlier save did apply)" : "");
+	ed_close(ui, p);
+	return true;
+}
+
 static unsigned ed_got_fresh(struct ui *ui, struct pane *p, const struct reply *r)
 {
 	struct ed *e = ed_of(p);
 	bool moved = false;
+	if (ed_already_there(ui, p, r))
+		return UI_REDRAW;
 	if (r->kind == REPLY_DRIVER && e->drv) {
 		moved = r->driver.updated.ms != e->base_ms && edit_driver_server_moved(e->drv, &r->driver);
 		ed_conflict_found(e, &r->driver.updated, moved);

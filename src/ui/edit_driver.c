@@ -195,11 +195,11 @@ void edit_driver_free(struct edit_driver *e)
 
 /* orig + the fields the user changed.  The only place a form's text becomes
  * record values, and it looks at changed fields only (SAN-11). */
-static int drv_after(struct edit_driver *e, struct driver *after)
+static int drv_after_on(struct edit_driver *e, const struct driver *base, struct driver *after)
 {
 	const struct form *f = e->form;
 	const char *cur = drv_form_currency(f);
-	if (driver_copy(after, &e->orig) != 0)
+	if (driver_copy(after, base) != 0)
 		return -1;
 	for (size_t i = 0; i < f->n; i++) {
 		const struct form_field *fld = &f->f[i];
@@ -219,6 +219,11 @@ static int drv_after(struct edit_driver *e, struct driver *after)
 		}
 	}
 	return 0;
+}
+
+static int drv_after(struct edit_driver *e, struct driver *after)
+{
+	return drv_after_on(e, &e->orig, after);
 }
 
 /* A create sends what was filled in, name and email always. */
@@ -321,6 +326,21 @@ bool edit_driver_server_moved(struct edit_driver *e, const struct driver *theirs
 	e->form->conflict_seen = false;
 	form_set_banner(e->form, "changed on the server since you opened it: theirs shown below yours");
 	return true;
+}
+
+int edit_driver_pending(struct edit_driver *e, const struct driver *theirs)
+{
+	struct driver mine;
+	struct driver_patch p;
+	memset(&mine, 0, sizeof mine);
+	memset(&p, 0, sizeof p);
+	/* theirs + the user's changes, compared with theirs: what is left. */
+	if (drv_after_on(e, theirs, &mine) != 0)
+		return -1;
+	int n = driver_diff(theirs, &mine, &p);
+	driver_patch_clear(&p);
+	driver_clear(&mine);
+	return n;
 }
 
 void edit_driver_apply_error(struct edit_driver *e, const struct api_error *err)

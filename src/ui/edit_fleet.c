@@ -155,11 +155,10 @@ void edit_fleet_free(struct edit_fleet *e)
 	free(e);
 }
 
-int edit_fleet_result(struct edit_fleet *e, struct fleet *after, struct fleet_patch *patch)
+/* base + the fields the user changed (SAN-11: changed fields only). */
+static int flt_after_on(struct edit_fleet *e, const struct fleet *base, struct fleet *after)
 {
-	memset(after, 0, sizeof *after);
-	memset(patch, 0, sizeof *patch);
-	if (fleet_copy(after, &e->orig) != 0)
+	if (fleet_copy(after, base) != 0)
 		return -1;
 	const struct form *f = e->form;
 	for (size_t i = 0; i < f->n; i++) {
@@ -175,9 +174,32 @@ int edit_fleet_result(struct edit_fleet *e, struct fleet *after, struct fleet_pa
 			return -1;
 		}
 	}
+	return 0;
+}
+
+int edit_fleet_result(struct edit_fleet *e, struct fleet *after, struct fleet_patch *patch)
+{
+	memset(after, 0, sizeof *after);
+	memset(patch, 0, sizeof *patch);
+	if (flt_after_on(e, &e->orig, after) != 0)
+		return -1;
 	int n = fleet_diff(&e->orig, after, patch);
 	if (n < 0)
 		fleet_clear(after);
+	return n;
+}
+
+int edit_fleet_pending(struct edit_fleet *e, const struct fleet *theirs)
+{
+	struct fleet mine;
+	struct fleet_patch p;
+	memset(&mine, 0, sizeof mine);
+	memset(&p, 0, sizeof p);
+	if (flt_after_on(e, theirs, &mine) != 0)
+		return -1;
+	int n = fleet_diff(theirs, &mine, &p);
+	fleet_patch_clear(&p);
+	fleet_clear(&mine);
 	return n;
 }
 
