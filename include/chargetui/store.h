@@ -63,6 +63,8 @@ enum sort_key {
 	SORT_UPDATED,
 };
 
+/* A view borrows its store: free every view before the store.  Views are
+ * cheap (a few pointer arrays); the UI keeps one per list pane. */
 struct store_view;
 struct store_view *store_view_new(struct store *s, enum view_kind kind);
 void store_view_free(struct store_view *v);
