@@ -3,6 +3,7 @@
  * our own TZif reader (expected values computed with Python's zoneinfo).
  */
 #include <check.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,6 +159,48 @@ START_TEST(test_clocks)
 }
 END_TEST
 
+/* More zones than the cache holds, from several threads: eviction while
+ * others read must neither crash (ASan/TSan builds) nor mix up offsets. */
+static const char *const zones[] = {
+    "Europe/Paris",  "America/New_York", "Asia/Kolkata",     "Australia/Sydney",
+    "Asia/Tokyo",    "Europe/London",    "America/Chicago",  "Africa/Nairobi",
+    "Europe/Berlin", "Asia/Riyadh",      "Pacific/Auckland", "America/Sao_Paulo",
+};
+static const char *const zones_want[] = {
+    "1970-01-01 01:00", "1969-12-31 19:00", "1970-01-01 05:30", "1970-01-01 10:00",
+    "1970-01-01 09:00", "1970-01-01 01:00", "1969-12-31 18:00", "1970-01-01 03:00",
+    "1970-01-01 01:00", "1970-01-01 03:00", "1970-01-01 12:00", "1969-12-31 21:00",
+};
+
+static void *zone_worker(void *arg)
+{
+	int *bad = arg;
+	char buf[32];
+
+	for (int i = 0; i < 600; i++) {
+		size_t z = (size_t)(i * 7 + *bad) % 12;
+
+		ts_format_local(0, zones[z], buf, sizeof(buf));
+		if (strcmp(buf, zones_want[z]) != 0)
+			*bad = 1000;
+	}
+	return NULL;
+}
+
+START_TEST(test_local_threads)
+{
+	pthread_t th[4];
+	int bad[4] = {0, 1, 2, 3};
+
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq(pthread_create(&th[i], NULL, zone_worker, &bad[i]), 0);
+	for (int i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		ck_assert_int_lt(bad[i], 1000);
+	}
+}
+END_TEST
+
 static Suite *time_suite(void)
 {
 	Suite *s = suite_create("timefmt");
@@ -167,6 +210,7 @@ static Suite *time_suite(void)
 	tcase_add_test(t, test_format_rfc3339);
 	tcase_add_loop_test(t, test_local, 0, (int)(sizeof(local_rows) / sizeof(local_rows[0])));
 	tcase_add_test(t, test_local_does_not_touch_tz);
+	tcase_add_test(t, test_local_threads);
 	tcase_add_test(t, test_clocks);
 	suite_add_tcase(s, t);
 	return s;
