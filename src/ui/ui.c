@@ -41,7 +41,9 @@ void ui_set_theme(struct ui *ui, const char *name)
 		ui_message(ui, true, "%s", err);
 	snprintf(ui->theme_name, sizeof(ui->theme_name), "%s", name);
 	bool mono = ui->o.no_color || !has_colors() || strcmp(name, "mono") == 0;
-	bool default_ok = !mono && use_default_colors() == OK;
+	/* Even in mono: pair 0 is then the terminal's own colours, not the
+	 * white on black curses would otherwise assume. */
+	bool default_ok = has_colors() && use_default_colors() == OK;
 	theme_resolve(&t, mono ? 0 : COLORS, default_ok, mono, &resolved);
 	ui->theme = resolved;
 	ui->mono = mono;
