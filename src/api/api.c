@@ -182,6 +182,7 @@ struct api_iter {
 	char *next_url;      /* current shape: the link to follow */
 	char *after;         /* legacy shape: starting_after for the next page */
 	bool started, done;
+	bool fleets; /* which next() belongs to this iterator */
 };
 
 static char *dup_or_null(const char *s, bool *oom)
@@ -193,13 +194,14 @@ static char *dup_or_null(const char *s, bool *oom)
 	return d;
 }
 
-static struct api_iter *iter_new(struct api *a, const struct list_query *q)
+static struct api_iter *iter_new(struct api *a, const struct list_query *q, bool fleets)
 {
 	struct api_iter *it = calloc(1, sizeof *it);
 	if (!it)
 		return NULL;
 	bool oom = false;
 	it->a = a;
+	it->fleets = fleets;
 	if (q) {
 		it->q.fleet = dup_or_null(q->fleet, &oom);
 		it->q.vehicle = dup_or_null(q->vehicle, &oom);
@@ -216,12 +218,12 @@ static struct api_iter *iter_new(struct api *a, const struct list_query *q)
 
 struct api_iter *api_drivers_iter(struct api *a, const struct list_query *q)
 {
-	return iter_new(a, q);
+	return iter_new(a, q, false);
 }
 
 struct api_iter *api_fleets_iter(struct api *a, const struct list_query *q)
 {
-	return iter_new(a, q);
+	return iter_new(a, q, true);
 }
 
 void api_iter_free(struct api_iter *it)
@@ -281,6 +283,10 @@ int api_iter_next_drivers(struct api_iter *it, struct driver_page *out, struct a
 {
 	memset(out, 0, sizeof *out);
 	api_error_clear(err);
+	if (it && it->fleets) {
+		api_err(err, API_ERR_INTERNAL, "fleet iterator used for drivers");
+		return -1;
+	}
 	if (!it || it->done)
 		return 0;
 	const char *url = it->started ? it->next_url : NULL;
@@ -302,6 +308,10 @@ int api_iter_next_fleets(struct api_iter *it, struct fleet_page *out, struct api
 {
 	memset(out, 0, sizeof *out);
 	api_error_clear(err);
+	if (it && !it->fleets) {
+		api_err(err, API_ERR_INTERNAL, "driver iterator used for fleets");
+		return -1;
+	}
 	if (!it || it->done)
 		return 0;
 	const char *url = it->started ? it->next_url : NULL;

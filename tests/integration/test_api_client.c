@@ -603,6 +603,25 @@ START_TEST(pagination_1000_drivers)
 	}
 	cJSON_Delete(log);
 	walk_all(37, 1000);
+
+	/* fleets page the same way; an iterator answers only for its kind */
+	struct list_query q = {.limit = 2};
+	struct api_iter *it = api_fleets_iter(A, &q);
+	struct fleet_page fp;
+	struct driver_page dp;
+	struct api_error err = {0};
+	ck_assert_int_eq(api_iter_next_drivers(it, &dp, &err), -1);
+	int n = 0, pages = 0, rc;
+	while ((rc = api_iter_next_fleets(it, &fp, &err)) == 1) {
+		pages++;
+		n += (int)fp.n;
+		fleet_page_clear(&fp);
+	}
+	ck_assert_int_eq(rc, 0);
+	ck_assert_int_eq(n, 3);
+	ck_assert_int_eq(pages, 2);
+	api_iter_free(it);
+	api_error_clear(&err);
 	down();
 }
 END_TEST
