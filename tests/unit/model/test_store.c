@@ -101,6 +101,23 @@ START_TEST(test_put_replace_masks)
 	ck_assert_uint_eq(store_put_driver(s, &u), STORE_CHG_BALANCE);
 	ck_assert_ptr_eq(store_driver(s, "drv_1"), d); /* same record, in place */
 	ck_assert_int_eq(d->wallet_balance.v, 12);
+	/* a record that outgrows its first allocation, then shrinks again, keeps
+	 * its address and reads back exactly */
+	char longname[600];
+	memset(longname, 'z', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	ck_assert_uint_eq(put(s, mkdrv("drv_1", longname, "a@x", "+1", 12, 1, "flt_1")),
+			  STORE_CHG_OTHER);
+	ck_assert_ptr_eq(store_driver(s, "drv_1"), d);
+	ck_assert_str_eq(d->name.v, longname);
+	ck_assert_str_eq(d->phone.v, "+1");
+	ck_assert_str_eq(d->fleets.v[0], "flt_1");
+	ck_assert_uint_eq(put(s, mkdrv("drv_1", "Anne", "a@x", NULL, 12, 1, "flt_1")),
+			  STORE_CHG_OTHER);
+	ck_assert_str_eq(d->name.v, "Anne");
+	ck_assert_int_eq(d->phone.st, FIELD_NULL);
+	ck_assert_ptr_null(d->phone.v);
+	ck_assert_str_eq(d->status.v, "active");
 	/* no id -> dropped */
 	struct driver noid = mkdrv("drv_2", "X", "x", NULL, 0, 0, NULL);
 	opt_str_clear(&noid.id);
