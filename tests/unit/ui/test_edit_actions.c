@@ -394,6 +394,74 @@ START_TEST(test_api_error_keeps_form_open)
 }
 END_TEST
 
+/* Open a driver's form, change its phone, save, under a fault on POSTs. */
+static void save_phone_under_fault(const char *fault, const char *phone, char *did, size_t n)
+{
+	focus_drivers();
+	snprintf(did, n, "%s", selected_driver()->id.v);
+	ck_assert_int_eq(mockctl_faults(mc, fault), 0);
+	char k[64];
+	snprintf(k, sizeof k, "e\t\t\n\x15%s\x0f", phone);
+	keys(k);
+	ck_assert_msg(pump_until("saving again is safe", 20), "no unknown-outcome banner");
+	ck_assert_int_ge(find_row("Edit driver"), 0); /* kept open, input intact */
+	ck_assert_int_ge(find_row(phone), 0);
+	ck_assert_int_eq(mockctl_faults(mc, "clear"), 0);
+}
+
+START_TEST(test_unknown_outcome_resave_reuses_key)
+{
+	setup();
+	start_ui();
+	char did[96];
+	long mark = mockctl_last_seq(mc);
+	/* No attempt reaches the handler: the change is not applied.  More
+	 * drops armed than tries made (curl may re-send once on a reused
+	 * connection that died); the leftovers are cleared before re-saving. */
+	save_phone_under_fault("drop=beforex8,method=POST", "+33189000080", did, sizeof did);
+	keys("\x0f");
+	ck_assert_msg(pump_until("saved driver", 10), "re-save failed");
+	struct mock_reqs r = {0};
+	requests_under(mark, "/v1/drivers/", &r);
+	const char *first = NULL;
+	size_t posts = 0;
+	for (size_t i = 0; i < r.n; i++) {
+		if (strcmp(r.v[i].method, "POST") != 0)
+			continue;
+		posts++;
+		ck_assert_ptr_nonnull(r.v[i].idem_key);
+		if (!first)
+			first = r.v[i].idem_key;
+		/* RTY-1: one logical change, one key, on every try and re-save. */
+		ck_assert_str_eq(r.v[i].idem_key, first);
+		ck_assert_str_eq(r.v[i].body, "{\"phone\":\"+33189000080\"}");
+	}
+	ck_assert_int_ge((int)posts, 3); /* the tries, then the re-save */
+	mock_reqs_clear(&r);
+	teardown();
+}
+END_TEST
+
+START_TEST(test_unknown_outcome_verified_applied)
+{
+	setup();
+	start_ui();
+	char did[96];
+	/* Every attempt is applied, then the connection drops. */
+	save_phone_under_fault("drop=afterx8,method=POST", "+33189000081", did, sizeof did);
+	long mark = mockctl_last_seq(mc);
+	keys("\x0f");
+	ck_assert_msg(pump_until("already has these values", 10), "not verified");
+	ck_assert_int_ge(find_row("did apply"), 0);
+	ck_assert_int_lt(find_row("Edit driver"), 0);
+	struct mock_reqs r = {0};
+	mockctl_requests(mc, mark, &r);
+	ck_assert_int_eq((int)mock_reqs_mutating(&r), 0); /* verified by a GET, not re-sent */
+	mock_reqs_clear(&r);
+	teardown();
+}
+END_TEST
+
 START_TEST(test_attach_then_detach_with_confirmation)
 {
 	setup();
@@ -511,6 +579,8 @@ static Suite *edit_suite(void)
 	tcase_add_test(tc, test_conflict_shown_before_sending);
 	tcase_add_test(tc, test_refresh_under_open_form_shows_conflict);
 	tcase_add_test(tc, test_api_error_keeps_form_open);
+	tcase_add_test(tc, test_unknown_outcome_resave_reuses_key);
+	tcase_add_test(tc, test_unknown_outcome_verified_applied);
 	tcase_add_test(tc, test_attach_then_detach_with_confirmation);
 	tcase_add_test(tc, test_create_in_fleet_in_view);
 	tcase_add_test(tc, test_edit_fleet_address_line);
