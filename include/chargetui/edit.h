@@ -31,7 +31,7 @@ struct edit_driver {
 	struct form *form;
 	struct driver orig; /* the record as opened, raw */
 	bool create;
-	char *fleet_id;     /* create: attach to this fleet afterwards, or NULL */
+	char *fleet_id; /* create: attach to this fleet afterwards, or NULL */
 };
 
 struct edit_fleet {

@@ -84,20 +84,20 @@ typedef const char *(*form_check_fn)(const struct form *f, const struct form_fie
 
 struct form_field {
 	enum form_kind kind;
-	char *label;        /* owned; plain ASCII or sanitized */
-	unsigned id;        /* the owner's field bit (DRV_* / FLT_*) */
-	unsigned sub;       /* the owner's sub-bit (ADDR_*), 0 otherwise */
-	char *meta_key;     /* FORM_META: the raw key (owned) */
+	char *label;    /* owned; plain ASCII or sanitized */
+	unsigned id;    /* the owner's field bit (DRV_* / FLT_*) */
+	unsigned sub;   /* the owner's sub-bit (ADDR_*), 0 otherwise */
+	char *meta_key; /* FORM_META: the raw key (owned) */
 	bool required;
-	bool orig_null;     /* the server had null/missing: orig is "" */
-	char *orig;         /* raw original text (owned, never NULL) */
-	struct led ed;      /* current text */
-	bool edited;        /* the user changed the buffer at least once */
+	bool orig_null;             /* the server had null/missing: orig is "" */
+	char *orig;                 /* raw original text (owned, never NULL) */
+	struct led ed;              /* current text */
+	bool edited;                /* the user changed the buffer at least once */
 	const char *const *options; /* FORM_CHOICE, NULL-terminated */
-	unsigned unit_id;   /* FORM_MONEY: id of the field holding its currency */
+	unsigned unit_id;           /* FORM_MONEY: id of the field holding its currency */
 	form_check_fn check;
-	char *error;        /* owned; shown at the field */
-	char *theirs;       /* owned; the server's newer value (conflict), or NULL */
+	char *error;  /* owned; shown at the field */
+	char *theirs; /* owned; the server's newer value (conflict), or NULL */
 };
 
 enum form_ask {
@@ -112,22 +112,22 @@ enum form_ask {
 typedef const char *(*form_confirm_fn)(const struct form *f, void *ctx);
 
 struct form {
-	char *title;       /* owned */
+	char *title; /* owned */
 	struct form_field *f;
 	size_t n, cap;
 	size_t focus;
-	bool editing;      /* the focused field's line editor has the keys */
-	char *before_edit; /* text when editing started (Esc restores it) */
-	bool create;       /* validate every field, not only changed ones */
-	char *banner;      /* owned; form-wide message (API error without param) */
-	bool conflict;     /* the server's record moved since the form opened */
-	bool conflict_seen;/* the user looked at theirs vs yours and said go */
+	bool editing;       /* the focused field's line editor has the keys */
+	char *before_edit;  /* text when editing started (Esc restores it) */
+	bool create;        /* validate every field, not only changed ones */
+	char *banner;       /* owned; form-wide message (API error without param) */
+	bool conflict;      /* the server's record moved since the form opened */
+	bool conflict_seen; /* the user looked at theirs vs yours and said go */
 	enum form_ask ask;
 	const char *ask_text;
 	form_confirm_fn confirm;
 	void *confirm_ctx;
-	bool confirmed;    /* the user said yes to ask_text for this submit */
-	size_t scroll;     /* first field row shown (form_view) */
+	bool confirmed; /* the user said yes to ask_text for this submit */
+	size_t scroll;  /* first field row shown (form_view) */
 };
 
 /* What a key did; the caller redraws or acts (htop's reaction flags). */
@@ -143,8 +143,8 @@ struct form *form_new(const char *title);
 void form_free(struct form *f);
 /* Append a field and return its index, or -1 (ENOMEM).  orig NULL means the
  * server had no value.  label is copied. */
-ssize_t form_add(struct form *f, enum form_kind kind, unsigned id, unsigned sub,
-		 const char *label, const char *orig);
+ssize_t form_add(struct form *f, enum form_kind kind, unsigned id, unsigned sub, const char *label,
+                 const char *orig);
 /* Append a FORM_META row for key (orig NULL: a new key), before the
  * FORM_META_ADD row if there is one.  Returns its index or -1. */
 ssize_t form_add_meta(struct form *f, unsigned id, const char *key, const char *orig);
@@ -206,11 +206,11 @@ struct picker;
 /* A picker over (label, key) pairs, both copied; label is what the user
  * reads and filters on (raw; sanitized when drawn), key what picking
  * returns.  current (may be NULL) is selected first.  NULL on ENOMEM. */
-struct picker *picker_new(const char *title, const char *const *labels,
-			  const char *const *keys, size_t n, const char *current);
+struct picker *picker_new(const char *title, const char *const *labels, const char *const *keys,
+                          size_t n, const char *current);
 /* Fleets as "name  flt_…" rows, key = id.  Fleets with no id are skipped. */
-struct picker *picker_from_fleets(const char *title, const struct fleet *const *fleets,
-				  size_t n, const char *current);
+struct picker *picker_from_fleets(const char *title, const struct fleet *const *fleets, size_t n,
+                                  const char *current);
 void picker_free(struct picker *p);
 
 enum picker_reaction { PICKER_NONE = 0, PICKER_REDRAW, PICKER_PICKED, PICKER_CANCEL };

@@ -24,12 +24,13 @@
 #define VAL_TEXT_MAX 5000      /* any other free text, in bytes */
 
 /* NULL-terminated value sets the console offers (contract.md). */
-extern const char *const val_driver_status[];   /* active suspended archived */
-extern const char *const val_fleet_status[];    /* active suspended archived */
-extern const char *const val_charging_speed[];  /* slow standard fast ultra_fast */
-extern const char *const val_billing_cycle[];   /* weekly monthly quarterly */
-extern const char *const val_report_frequency[];/* daily weekly monthly */
-extern const char *const val_metric_system[];   /* international_system us_customary_system imperial_system */
+extern const char *const val_driver_status[];    /* active suspended archived */
+extern const char *const val_fleet_status[];     /* active suspended archived */
+extern const char *const val_charging_speed[];   /* slow standard fast ultra_fast */
+extern const char *const val_billing_cycle[];    /* weekly monthly quarterly */
+extern const char *const val_report_frequency[]; /* daily weekly monthly */
+extern const char
+    *const val_metric_system[]; /* international_system us_customary_system imperial_system */
 /* Active ISO 4217 codes, lowercase, sorted. */
 extern const char *const val_currencies[];
 

@@ -25,27 +25,27 @@
 #include "ui_priv.h"
 
 enum ed_mode {
-	ED_DRIVER,       /* edit or create a driver */
-	ED_FLEET,        /* edit a fleet */
-	ED_ATTACH,       /* pick a fleet to attach the driver to */
-	ED_DETACH_PICK,  /* pick which of its fleets to detach it from */
-	ED_DETACH_ASK,   /* "detach X from Y?" */
+	ED_DRIVER,      /* edit or create a driver */
+	ED_FLEET,       /* edit a fleet */
+	ED_ATTACH,      /* pick a fleet to attach the driver to */
+	ED_DETACH_PICK, /* pick which of its fleets to detach it from */
+	ED_DETACH_ASK,  /* "detach X from Y?" */
 };
 
 struct ed {
 	enum ed_mode mode;
 	struct edit_driver *drv;
 	struct edit_fleet *flt;
-	struct picker *pick;       /* ED_ATTACH / ED_DETACH_PICK, or a choice field's list */
+	struct picker *pick; /* ED_ATTACH / ED_DETACH_PICK, or a choice field's list */
 	char driver_id[UI_ID_MAX];
 	char fleet_id[UI_ID_MAX];
 	char question[160];
-	int64_t base_ms;           /* server `updated` the user has seen */
+	int64_t base_ms; /* server `updated` the user has seen */
 	uint64_t get_job, save_job;
 	bool busy;
 	char busy_text[64];
-	char retry_key[64];        /* key of a save whose outcome is unknown */
-	char *retry_body;          /* the body it sent */
+	char retry_key[64]; /* key of a save whose outcome is unknown */
+	char *retry_body;   /* the body it sent */
 };
 
 static struct ed *ed_of(struct pane *p)
@@ -82,7 +82,7 @@ static void ed_close(struct ui *ui, struct pane *p)
 		if (ui->dialogs[i] != p)
 			continue;
 		memmove(&ui->dialogs[i], &ui->dialogs[i + 1],
-			(size_t)(ui->ndialogs - i - 1) * sizeof ui->dialogs[0]);
+		        (size_t)(ui->ndialogs - i - 1) * sizeof ui->dialogs[0]);
 		ui->ndialogs--;
 		pane_free(p);
 		ui->dirty = true;
@@ -154,7 +154,7 @@ static void ed_draw(struct pane *p, struct ui *ui)
 		picker_draw(w, e->pick);
 		if (e->busy)
 			text_put(w, getmaxy(w) - 2, 2, getmaxx(w) - 4, e->busy_text, SAN_PAD,
-				 theme_attr(TE_MESSAGE));
+			         theme_attr(TE_MESSAGE));
 		wnoutrefresh(w);
 		return;
 	}
@@ -215,7 +215,7 @@ static unsigned ed_save_begin(struct ui *ui, struct pane *p)
 static void ed_idempotency(struct ed *e, struct job *job)
 {
 	char *body = job->kind == JOB_FLEET_UPDATE ? json_encode_fleet_patch(&job->fpatch)
-						   : json_encode_driver_patch(&job->dpatch);
+	                                           : json_encode_driver_patch(&job->dpatch);
 	if (body && e->retry_body && e->retry_key[0] && strcmp(body, e->retry_body) == 0)
 		snprintf(job->idem_key, sizeof job->idem_key, "%s", e->retry_key);
 	free(e->retry_body);
@@ -268,8 +268,10 @@ static unsigned ed_form_key(struct ui *ui, struct pane *p, bool code, int ch)
 		return UI_HANDLED | UI_REDRAW;
 	}
 	switch (form_key(f, code, (wint_t)ch)) {
-	case FORM_CANCEL: return UI_HANDLED | UI_CLOSE;
-	case FORM_PICK: return ed_pick_choice(ui, e);
+	case FORM_CANCEL:
+		return UI_HANDLED | UI_CLOSE;
+	case FORM_PICK:
+		return ed_pick_choice(ui, e);
 	case FORM_SUBMIT:
 		form_clear_errors(f);
 		if (!f->create && form_changed_count(f) == 0) {
@@ -277,7 +279,8 @@ static unsigned ed_form_key(struct ui *ui, struct pane *p, bool code, int ch)
 			return UI_HANDLED | UI_CLOSE;
 		}
 		return f->create ? ed_save_send(ui, p) : ed_save_begin(ui, p);
-	default: return UI_HANDLED | UI_REDRAW;
+	default:
+		return UI_HANDLED | UI_REDRAW;
 	}
 }
 
@@ -286,9 +289,10 @@ static unsigned ed_ref_send(struct ui *ui, struct pane *p, bool attach)
 	struct ed *e = ed_of(p);
 	struct job job;
 	int rc = attach ? edit_attach_job(e->driver_id, e->fleet_id, &job)
-			: edit_detach_job(e->driver_id, e->fleet_id, &job);
+	                : edit_detach_job(e->driver_id, e->fleet_id, &job);
 	if (rc != 0) {
-		ui_message(ui, true, "%s: not a valid driver or fleet id", attach ? "attach" : "detach");
+		ui_message(ui, true, "%s: not a valid driver or fleet id",
+		           attach ? "attach" : "detach");
 		return UI_HANDLED | UI_CLOSE;
 	}
 	e->save_job = ed_submit(ui, p, &job, attach ? "attaching" : "detaching");
@@ -300,8 +304,8 @@ static void ed_detach_question(struct ui *ui, struct ed *e)
 	char dn[128], fn[128];
 	const struct driver *d = store_driver(ui_store(ui), e->driver_id);
 	snprintf(e->question, sizeof e->question, "detach %s from %s?",
-		 d ? ed_name(&d->name, dn, sizeof dn) : e->driver_id,
-		 ed_fleet_name(ui, e->fleet_id, fn, sizeof fn));
+	         d ? ed_name(&d->name, dn, sizeof dn) : e->driver_id,
+	         ed_fleet_name(ui, e->fleet_id, fn, sizeof fn));
 	e->mode = ED_DETACH_ASK;
 }
 
@@ -334,9 +338,11 @@ static unsigned ed_key(struct pane *p, struct ui *ui, const struct key_event *ev
 		return UI_HANDLED; /* a request is out: its answer decides what next */
 	switch (e->mode) {
 	case ED_DRIVER:
-	case ED_FLEET: return ed_form_key(ui, p, code, ch);
+	case ED_FLEET:
+		return ed_form_key(ui, p, code, ch);
 	case ED_ATTACH:
-	case ED_DETACH_PICK: return ed_pick_key(ui, p, code, ch);
+	case ED_DETACH_PICK:
+		return ed_pick_key(ui, p, code, ch);
 	case ED_DETACH_ASK:
 		if (!code && (ch == 'y' || ch == 'Y'))
 			return ed_ref_send(ui, p, false);
@@ -374,8 +380,8 @@ static bool ed_already_there(struct ui *ui, struct pane *p, const struct reply *
 	char name[128];
 	const struct opt_str *nm = r->kind == REPLY_DRIVER ? &r->driver.name : &r->fleet.name;
 	ui_message(ui, false, "%s %s: the server already has these values%s",
-		   r->kind == REPLY_DRIVER ? "driver" : "fleet", ed_name(nm, name, sizeof name),
-		   e->retry_key[0] ? " (the earlier save did apply)" : "");
+	           r->kind == REPLY_DRIVER ? "driver" : "fleet", ed_name(nm, name, sizeof name),
+	           e->retry_key[0] ? " (the earlier save did apply)" : "");
 	ed_close(ui, p);
 	return true;
 }
@@ -387,10 +393,12 @@ static unsigned ed_got_fresh(struct ui *ui, struct pane *p, const struct reply *
 	if (ed_already_there(ui, p, r))
 		return UI_REDRAW;
 	if (r->kind == REPLY_DRIVER && e->drv) {
-		moved = r->driver.updated.ms != e->base_ms && edit_driver_server_moved(e->drv, &r->driver);
+		moved = r->driver.updated.ms != e->base_ms &&
+		        edit_driver_server_moved(e->drv, &r->driver);
 		ed_conflict_found(e, &r->driver.updated, moved);
 	} else if (r->kind == REPLY_FLEET && e->flt) {
-		moved = r->fleet.updated.ms != e->base_ms && edit_fleet_server_moved(e->flt, &r->fleet);
+		moved =
+		    r->fleet.updated.ms != e->base_ms && edit_fleet_server_moved(e->flt, &r->fleet);
 		ed_conflict_found(e, &r->fleet.updated, moved);
 	}
 	return moved ? UI_REDRAW : ed_save_send(ui, p);
@@ -407,16 +415,17 @@ static void ed_form_error(struct ui *ui, struct pane *p, const struct reply *r)
 		/* Maybe applied: the same change saved again reuses this key. */
 		snprintf(e->retry_key, sizeof e->retry_key, "%s", r->idem_key);
 		snprintf(words, sizeof words, "outcome unknown (%s): saving again is safe",
-			 edit_error_words(err, EDIT_OP_UPDATE, why, sizeof why));
+		         edit_error_words(err, EDIT_OP_UPDATE, why, sizeof why));
 		form_set_banner(f, words);
 		return;
 	}
 	if (e->drv && e->drv->create && e->drv->fleet_id && err->code &&
-	    (!strcmp(err->code, "fleet_not_found") || !strcmp(err->code, "driver_fleet_conflict"))) {
+	    (!strcmp(err->code, "fleet_not_found") ||
+	     !strcmp(err->code, "driver_fleet_conflict"))) {
 		/* The create went through; only the attach failed.  Sending the
 		 * form again would make a second driver. */
 		ui_message(ui, true, "driver created, but not attached: %s",
-			   edit_error_words(err, EDIT_OP_ATTACH, words, sizeof words));
+		           edit_error_words(err, EDIT_OP_ATTACH, words, sizeof words));
 		ed_close(ui, p);
 		return;
 	}
@@ -434,12 +443,12 @@ static void ed_done(struct ui *ui, struct pane *p, const struct reply *r)
 		ui_message(ui, false, "saved fleet %s", ed_name(&r->fleet.name, name, sizeof name));
 	} else if (e->mode == ED_ATTACH || e->mode == ED_DETACH_ASK) {
 		ui_message(ui, false, "%s %s %s %s", e->mode == ED_ATTACH ? "attached" : "detached",
-			   ed_name(&r->driver.name, name, sizeof name),
-			   e->mode == ED_ATTACH ? "to" : "from",
-			   ed_fleet_name(ui, e->fleet_id, fleet, sizeof fleet));
+		           ed_name(&r->driver.name, name, sizeof name),
+		           e->mode == ED_ATTACH ? "to" : "from",
+		           ed_fleet_name(ui, e->fleet_id, fleet, sizeof fleet));
 	} else {
 		ui_message(ui, false, "%s driver %s", e->drv->create ? "created" : "saved",
-			   ed_name(&r->driver.name, name, sizeof name));
+		           ed_name(&r->driver.name, name, sizeof name));
 	}
 	ed_close(ui, p);
 }
@@ -461,9 +470,9 @@ static void ed_reply(struct pane *p, struct ui *ui, const struct reply *r)
 			return;
 		}
 		ui_message(ui, true, "%s",
-			   edit_error_words(&r->err, e->mode == ED_ATTACH ? EDIT_OP_ATTACH
-									: EDIT_OP_DETACH,
-					    words, sizeof words));
+		           edit_error_words(&r->err,
+		                            e->mode == ED_ATTACH ? EDIT_OP_ATTACH : EDIT_OP_DETACH,
+		                            words, sizeof words));
 		ed_close(ui, p);
 		return;
 	}
@@ -474,12 +483,12 @@ static void ed_reply(struct pane *p, struct ui *ui, const struct reply *r)
 }
 
 static const struct pane_ops ed_ops = {
-	.kind = "edit",
-	.draw = ed_draw,
-	.key = ed_key,
-	.resize = ed_resize,
-	.free = ed_free,
-	.reply = ed_reply,
+    .kind = "edit",
+    .draw = ed_draw,
+    .key = ed_key,
+    .resize = ed_resize,
+    .free = ed_free,
+    .reply = ed_reply,
 };
 
 /* ---- the actions */
@@ -545,7 +554,7 @@ static unsigned ed_act_new(struct ui *ui, int action)
 	if (fleet) {
 		char name[128], title[192];
 		snprintf(title, sizeof title, "New driver in %s",
-			 ed_fleet_name(ui, fleet, name, sizeof name));
+		         ed_fleet_name(ui, fleet, name, sizeof name));
 		free(e->drv->form->title);
 		e->drv->form->title = strdup(title);
 		if (!e->drv->form->title) {
@@ -568,7 +577,7 @@ static bool ed_in(const struct str_list *l, const char *id)
 /* Fleets to offer: every fleet the store knows (attach: minus the driver's),
  * or the driver's own fleets (detach). */
 static struct picker *ed_fleet_picker(struct ui *ui, const struct driver *d, bool attach,
-				      const char *current)
+                                      const char *current)
 {
 	struct store_view *v = store_view_new(ui_store(ui), VIEW_FLEETS);
 	if (!v)
@@ -592,7 +601,7 @@ static struct picker *ed_fleet_picker(struct ui *ui, const struct driver *d, boo
 			    opt_str_set(&unknown[i].name, d->fleets.v[i]) == 0)
 				fl[k++] = &unknown[i];
 		p = picker_from_fleets(attach ? "Attach to fleet" : "Detach from fleet", fl, k,
-				       current);
+		                       current);
 	}
 	for (size_t i = 0; unknown && i < d->fleets.n; i++)
 		fleet_clear(&unknown[i]);
@@ -629,7 +638,7 @@ static unsigned ed_act_ref(struct ui *ui, bool attach)
 	e->pick = ed_fleet_picker(ui, d, attach, s.scope_fleet_id);
 	if (!e->pick || (attach && picker_count(e->pick) == 0)) {
 		ui_message(ui, true, "%s: %s", what,
-			   e->pick ? "no other fleet to attach to" : "out of memory");
+		           e->pick ? "no other fleet to attach to" : "out of memory");
 		picker_free(e->pick);
 		free(e);
 		return UI_HANDLED | UI_REDRAW;

@@ -260,44 +260,44 @@ struct edit_param {
 };
 
 static const struct edit_param edit_driver_params[] = {
-	{"name", DRV_NAME, 0},
-	{"email", DRV_EMAIL, 0},
-	{"phone", DRV_PHONE, 0},
-	{"license_number", DRV_LICENSE_NUMBER, 0},
-	{"status", DRV_STATUS, 0},
-	{"preferences.charging_speed", DRV_PREF_CHARGING_SPEED, 0},
-	{"preferences.currency", DRV_PREF_CURRENCY, 0},
-	{"preferences.default_payment_method", DRV_PREF_DEFAULT_PAYMENT_METHOD, 0},
-	{"preferences.max_price_per_kwh", DRV_PREF_MAX_PRICE_PER_KWH, 0},
-	{"preferences.notifications", DRV_PREF_NOTIFICATIONS, 0},
-	{"preferences.preferred_charging_stations", DRV_PREF_PREFERRED_CHARGING_STATIONS, 0},
-	{"preferences.preferred_cpos", DRV_PREF_PREFERRED_CPOS, 0},
-	{"preferences", DRV_PREF_CHARGING_SPEED, 0},
-	{NULL, 0, 0},
+    {"name", DRV_NAME, 0},
+    {"email", DRV_EMAIL, 0},
+    {"phone", DRV_PHONE, 0},
+    {"license_number", DRV_LICENSE_NUMBER, 0},
+    {"status", DRV_STATUS, 0},
+    {"preferences.charging_speed", DRV_PREF_CHARGING_SPEED, 0},
+    {"preferences.currency", DRV_PREF_CURRENCY, 0},
+    {"preferences.default_payment_method", DRV_PREF_DEFAULT_PAYMENT_METHOD, 0},
+    {"preferences.max_price_per_kwh", DRV_PREF_MAX_PRICE_PER_KWH, 0},
+    {"preferences.notifications", DRV_PREF_NOTIFICATIONS, 0},
+    {"preferences.preferred_charging_stations", DRV_PREF_PREFERRED_CHARGING_STATIONS, 0},
+    {"preferences.preferred_cpos", DRV_PREF_PREFERRED_CPOS, 0},
+    {"preferences", DRV_PREF_CHARGING_SPEED, 0},
+    {NULL, 0, 0},
 };
 
 static const struct edit_param edit_fleet_params[] = {
-	{"name", FLT_NAME, 0},
-	{"email", FLT_EMAIL, 0},
-	{"phone", FLT_PHONE, 0},
-	{"description", FLT_DESCRIPTION, 0},
-	{"timezone", FLT_TIMEZONE, 0},
-	{"metric_system", FLT_METRIC_SYSTEM, 0},
-	{"address.city", FLT_ADDRESS, ADDR_CITY},
-	{"address.country", FLT_ADDRESS, ADDR_COUNTRY},
-	{"address.line1", FLT_ADDRESS, ADDR_LINE1},
-	{"address.line2", FLT_ADDRESS, ADDR_LINE2},
-	{"address.postal_code", FLT_ADDRESS, ADDR_POSTAL_CODE},
-	{"address.state", FLT_ADDRESS, ADDR_STATE},
-	{"address", FLT_ADDRESS, ADDR_LINE1},
-	{"status", FLT_STATUS, 0},
-	{"preferences.billing_cycle", FLT_PREF_BILLING_CYCLE, 0},
-	{"preferences.default_currency", FLT_PREF_DEFAULT_CURRENCY, 0},
-	{"preferences.default_payment_method", FLT_PREF_DEFAULT_PAYMENT_METHOD, 0},
-	{"preferences.notifications", FLT_PREF_NOTIFICATIONS, 0},
-	{"preferences.report_frequency", FLT_PREF_REPORT_FREQUENCY, 0},
-	{"preferences", FLT_PREF_BILLING_CYCLE, 0},
-	{NULL, 0, 0},
+    {"name", FLT_NAME, 0},
+    {"email", FLT_EMAIL, 0},
+    {"phone", FLT_PHONE, 0},
+    {"description", FLT_DESCRIPTION, 0},
+    {"timezone", FLT_TIMEZONE, 0},
+    {"metric_system", FLT_METRIC_SYSTEM, 0},
+    {"address.city", FLT_ADDRESS, ADDR_CITY},
+    {"address.country", FLT_ADDRESS, ADDR_COUNTRY},
+    {"address.line1", FLT_ADDRESS, ADDR_LINE1},
+    {"address.line2", FLT_ADDRESS, ADDR_LINE2},
+    {"address.postal_code", FLT_ADDRESS, ADDR_POSTAL_CODE},
+    {"address.state", FLT_ADDRESS, ADDR_STATE},
+    {"address", FLT_ADDRESS, ADDR_LINE1},
+    {"status", FLT_STATUS, 0},
+    {"preferences.billing_cycle", FLT_PREF_BILLING_CYCLE, 0},
+    {"preferences.default_currency", FLT_PREF_DEFAULT_CURRENCY, 0},
+    {"preferences.default_payment_method", FLT_PREF_DEFAULT_PAYMENT_METHOD, 0},
+    {"preferences.notifications", FLT_PREF_NOTIFICATIONS, 0},
+    {"preferences.report_frequency", FLT_PREF_REPORT_FREQUENCY, 0},
+    {"preferences", FLT_PREF_BILLING_CYCLE, 0},
+    {NULL, 0, 0},
 };
 
 /* "preferences[currency]" -> "preferences.currency"; "a[b][0]" -> "a.b.0". */
@@ -367,7 +367,7 @@ char *edit_error_words(const struct api_error *err, enum edit_op op, char *buf, 
 	const char *words = NULL;
 	if (err->kind == API_ERR_HTTP && strcmp(code, "driver_fleet_conflict") == 0)
 		words = op == EDIT_OP_DETACH ? "the driver is not in that fleet"
-					     : "the driver is already in that fleet";
+		                             : "the driver is already in that fleet";
 	else if (err->kind == API_ERR_HTTP && strcmp(code, "fleet_not_found") == 0)
 		words = "that fleet does not exist (any more)";
 	else if (err->kind == API_ERR_HTTP && strcmp(code, "driver_not_found") == 0)
@@ -385,7 +385,7 @@ char *edit_error_words(const struct api_error *err, enum edit_op op, char *buf, 
 /* ---- attach / detach */
 
 static int edit_ref_job(enum job_kind kind, const char *driver_id, const char *fleet_id,
-			struct job *job)
+                        struct job *job)
 {
 	if (!driver_id || val_id(driver_id, "drv_") || !fleet_id || val_fleet_id(fleet_id))
 		return -1;

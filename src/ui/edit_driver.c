@@ -25,24 +25,21 @@ struct drv_row {
 static const char *drv_check_money(const struct form *f, const struct form_field *fld);
 
 static const struct drv_row drv_rows[] = {
-	{DRV_NAME, FORM_TEXT, "Name", true, true, NULL, edit_check_text},
-	{DRV_EMAIL, FORM_TEXT, "Email", true, true, NULL, edit_check_email},
-	{DRV_PHONE, FORM_TEXT, "Phone", false, true, NULL, edit_check_phone},
-	{DRV_LICENSE_NUMBER, FORM_TEXT, "License number", false, true, NULL, edit_check_text},
-	{DRV_STATUS, FORM_CHOICE, "Status", false, false, val_driver_status, edit_check_choice},
-	{DRV_PREF_CHARGING_SPEED, FORM_CHOICE, "Charging speed", false, true, val_charging_speed,
-	 edit_check_choice},
-	{DRV_PREF_CURRENCY, FORM_CHOICE, "Currency", false, true, val_currencies,
-	 edit_check_currency},
-	{DRV_PREF_DEFAULT_PAYMENT_METHOD, FORM_TEXT, "Payment method", false, true, NULL,
-	 edit_check_payment_method},
-	{DRV_PREF_MAX_PRICE_PER_KWH, FORM_MONEY, "Max price / kWh", false, true, NULL,
-	 drv_check_money},
-	{DRV_PREF_NOTIFICATIONS, FORM_TOGGLE, "Notifications", false, true, NULL,
-	 edit_check_toggle},
-	{DRV_PREF_PREFERRED_CHARGING_STATIONS, FORM_LIST, "Stations", false, true, NULL,
-	 edit_check_stations},
-	{DRV_PREF_PREFERRED_CPOS, FORM_LIST, "Operators", false, true, NULL, edit_check_cpos},
+    {DRV_NAME, FORM_TEXT, "Name", true, true, NULL, edit_check_text},
+    {DRV_EMAIL, FORM_TEXT, "Email", true, true, NULL, edit_check_email},
+    {DRV_PHONE, FORM_TEXT, "Phone", false, true, NULL, edit_check_phone},
+    {DRV_LICENSE_NUMBER, FORM_TEXT, "License number", false, true, NULL, edit_check_text},
+    {DRV_STATUS, FORM_CHOICE, "Status", false, false, val_driver_status, edit_check_choice},
+    {DRV_PREF_CHARGING_SPEED, FORM_CHOICE, "Charging speed", false, true, val_charging_speed,
+     edit_check_choice},
+    {DRV_PREF_CURRENCY, FORM_CHOICE, "Currency", false, true, val_currencies, edit_check_currency},
+    {DRV_PREF_DEFAULT_PAYMENT_METHOD, FORM_TEXT, "Payment method", false, true, NULL,
+     edit_check_payment_method},
+    {DRV_PREF_MAX_PRICE_PER_KWH, FORM_MONEY, "Max price / kWh", false, true, NULL, drv_check_money},
+    {DRV_PREF_NOTIFICATIONS, FORM_TOGGLE, "Notifications", false, true, NULL, edit_check_toggle},
+    {DRV_PREF_PREFERRED_CHARGING_STATIONS, FORM_LIST, "Stations", false, true, NULL,
+     edit_check_stations},
+    {DRV_PREF_PREFERRED_CPOS, FORM_LIST, "Operators", false, true, NULL, edit_check_cpos},
 };
 #define DRV_NROWS (sizeof drv_rows / sizeof drv_rows[0])
 
@@ -71,20 +68,30 @@ static int drv_text(const struct driver *d, unsigned id, char **out)
 {
 	const struct driver_prefs *p = &d->preferences;
 	switch (id) {
-	case DRV_NAME: return edit_str_text(&d->name, out);
-	case DRV_EMAIL: return edit_str_text(&d->email, out);
-	case DRV_PHONE: return edit_str_text(&d->phone, out);
-	case DRV_LICENSE_NUMBER: return edit_str_text(&d->license_number, out);
-	case DRV_STATUS: return edit_str_text(&d->status, out);
-	case DRV_PREF_CHARGING_SPEED: return edit_str_text(&p->charging_speed, out);
-	case DRV_PREF_CURRENCY: return edit_str_text(&p->currency, out);
-	case DRV_PREF_DEFAULT_PAYMENT_METHOD: return edit_str_text(&p->default_payment_method, out);
+	case DRV_NAME:
+		return edit_str_text(&d->name, out);
+	case DRV_EMAIL:
+		return edit_str_text(&d->email, out);
+	case DRV_PHONE:
+		return edit_str_text(&d->phone, out);
+	case DRV_LICENSE_NUMBER:
+		return edit_str_text(&d->license_number, out);
+	case DRV_STATUS:
+		return edit_str_text(&d->status, out);
+	case DRV_PREF_CHARGING_SPEED:
+		return edit_str_text(&p->charging_speed, out);
+	case DRV_PREF_CURRENCY:
+		return edit_str_text(&p->currency, out);
+	case DRV_PREF_DEFAULT_PAYMENT_METHOD:
+		return edit_str_text(&p->default_payment_method, out);
 	case DRV_PREF_MAX_PRICE_PER_KWH:
 		return edit_money_text(&p->max_price_per_kwh, drv_currency(d), out);
-	case DRV_PREF_NOTIFICATIONS: return edit_bool_text(&p->notifications, out);
+	case DRV_PREF_NOTIFICATIONS:
+		return edit_bool_text(&p->notifications, out);
 	case DRV_PREF_PREFERRED_CHARGING_STATIONS:
 		return edit_list_text(&p->preferred_charging_stations, out);
-	case DRV_PREF_PREFERRED_CPOS: return edit_list_text(&p->preferred_cpos, out);
+	case DRV_PREF_PREFERRED_CPOS:
+		return edit_list_text(&p->preferred_cpos, out);
 	}
 	*out = NULL;
 	return 0;
@@ -95,25 +102,34 @@ static int drv_apply(struct driver *d, unsigned id, const char *text, const char
 {
 	struct driver_prefs *p = &d->preferences;
 	if (id & (DRV_PREF_CHARGING_SPEED | DRV_PREF_CURRENCY | DRV_PREF_DEFAULT_PAYMENT_METHOD |
-		  DRV_PREF_MAX_PRICE_PER_KWH | DRV_PREF_NOTIFICATIONS |
-		  DRV_PREF_PREFERRED_CHARGING_STATIONS | DRV_PREF_PREFERRED_CPOS))
+	          DRV_PREF_MAX_PRICE_PER_KWH | DRV_PREF_NOTIFICATIONS |
+	          DRV_PREF_PREFERRED_CHARGING_STATIONS | DRV_PREF_PREFERRED_CPOS))
 		p->st = FIELD_SET;
 	switch (id) {
-	case DRV_NAME: return edit_text_to_str(&d->name, text);
-	case DRV_EMAIL: return edit_text_to_str(&d->email, text);
-	case DRV_PHONE: return edit_text_to_str(&d->phone, text);
-	case DRV_LICENSE_NUMBER: return edit_text_to_str(&d->license_number, text);
-	case DRV_STATUS: return edit_text_to_str(&d->status, text);
-	case DRV_PREF_CHARGING_SPEED: return edit_text_to_str(&p->charging_speed, text);
-	case DRV_PREF_CURRENCY: return edit_text_to_str(&p->currency, text);
+	case DRV_NAME:
+		return edit_text_to_str(&d->name, text);
+	case DRV_EMAIL:
+		return edit_text_to_str(&d->email, text);
+	case DRV_PHONE:
+		return edit_text_to_str(&d->phone, text);
+	case DRV_LICENSE_NUMBER:
+		return edit_text_to_str(&d->license_number, text);
+	case DRV_STATUS:
+		return edit_text_to_str(&d->status, text);
+	case DRV_PREF_CHARGING_SPEED:
+		return edit_text_to_str(&p->charging_speed, text);
+	case DRV_PREF_CURRENCY:
+		return edit_text_to_str(&p->currency, text);
 	case DRV_PREF_DEFAULT_PAYMENT_METHOD:
 		return edit_text_to_str(&p->default_payment_method, text);
 	case DRV_PREF_MAX_PRICE_PER_KWH:
 		return edit_text_to_money(&p->max_price_per_kwh, text, currency);
-	case DRV_PREF_NOTIFICATIONS: return edit_text_to_bool(&p->notifications, text);
+	case DRV_PREF_NOTIFICATIONS:
+		return edit_text_to_bool(&p->notifications, text);
 	case DRV_PREF_PREFERRED_CHARGING_STATIONS:
 		return edit_text_to_list(&p->preferred_charging_stations, text);
-	case DRV_PREF_PREFERRED_CPOS: return edit_text_to_list(&p->preferred_cpos, text);
+	case DRV_PREF_PREFERRED_CPOS:
+		return edit_text_to_list(&p->preferred_cpos, text);
 	}
 	return -1;
 }
@@ -144,7 +160,7 @@ static int drv_build_form(struct edit_driver *e)
 		if (f->f[i].kind == FORM_META)
 			f->f[i].check = edit_check_meta;
 	if (form_add(f, FORM_BUTTON, EDIT_ROW_SAVE, 0, e->create ? "[ Create ]" : "[ Save ]",
-		     NULL) < 0)
+	             NULL) < 0)
 		return -1;
 	f->confirm = edit_driver_confirm;
 	f->confirm_ctx = e;
@@ -228,7 +244,7 @@ static int drv_after(struct edit_driver *e, struct driver *after)
 
 /* A create sends what was filled in, name and email always. */
 static int drv_create_patch(const struct edit_driver *e, const struct driver *after,
-			    struct driver_patch *p)
+                            struct driver_patch *p)
 {
 	const struct form *f = e->form;
 	p->set = DRV_NAME | DRV_EMAIL;
@@ -283,7 +299,7 @@ int edit_driver_job(struct edit_driver *e, struct job *job)
 
 /* Show the server's value of each field it changed beside the user's. */
 static void drv_mark_theirs(struct edit_driver *e, const struct driver *theirs,
-			    const struct driver_patch *moved)
+                            const struct driver_patch *moved)
 {
 	struct form *f = e->form;
 	for (size_t i = 0; i < f->n; i++) {
@@ -295,7 +311,7 @@ static void drv_mark_theirs(struct edit_driver *e, const struct driver *theirs,
 			for (size_t k = 0; k < moved->meta.n; k++)
 				if (strcmp(moved->meta.keys[k], fld->meta_key) == 0)
 					text = strdup(moved->meta.vals[k] ? moved->meta.vals[k]
-									  : "(removed)");
+					                                  : "(removed)");
 			if (text)
 				form_set_theirs(f, i, text);
 		} else if (fld->id & moved->set && drv_text(theirs, fld->id, &text) == 0) {
@@ -324,7 +340,8 @@ bool edit_driver_server_moved(struct edit_driver *e, const struct driver *theirs
 	driver_patch_clear(&moved);
 	e->form->conflict = true;
 	e->form->conflict_seen = false;
-	form_set_banner(e->form, "changed on the server since you opened it: theirs shown below yours");
+	form_set_banner(e->form,
+	                "changed on the server since you opened it: theirs shown below yours");
 	return true;
 }
 

@@ -21,40 +21,46 @@ struct flt_row {
 };
 
 static const struct flt_row flt_rows[] = {
-	{FLT_NAME, 0, FORM_TEXT, "Name", true, NULL, edit_check_text},
-	{FLT_EMAIL, 0, FORM_TEXT, "Email", false, NULL, edit_check_email},
-	{FLT_PHONE, 0, FORM_TEXT, "Phone", false, NULL, edit_check_phone},
-	{FLT_DESCRIPTION, 0, FORM_TEXT, "Description", false, NULL, edit_check_text},
-	{FLT_TIMEZONE, 0, FORM_TEXT, "Time zone", false, NULL, edit_check_timezone},
-	{FLT_METRIC_SYSTEM, 0, FORM_CHOICE, "Units", false, val_metric_system, edit_check_choice},
-	{FLT_ADDRESS, ADDR_LINE1, FORM_TEXT, "Address line 1", false, NULL, edit_check_text},
-	{FLT_ADDRESS, ADDR_LINE2, FORM_TEXT, "Address line 2", false, NULL, edit_check_text},
-	{FLT_ADDRESS, ADDR_POSTAL_CODE, FORM_TEXT, "Postal code", false, NULL, edit_check_text},
-	{FLT_ADDRESS, ADDR_CITY, FORM_TEXT, "City", false, NULL, edit_check_text},
-	{FLT_ADDRESS, ADDR_STATE, FORM_TEXT, "State", false, NULL, edit_check_text},
-	{FLT_ADDRESS, ADDR_COUNTRY, FORM_TEXT, "Country", false, NULL, edit_check_country},
-	{FLT_STATUS, 0, FORM_CHOICE, "Status", false, val_fleet_status, edit_check_choice},
-	{FLT_PREF_BILLING_CYCLE, 0, FORM_CHOICE, "Billing cycle", false, val_billing_cycle,
-	 edit_check_choice},
-	{FLT_PREF_DEFAULT_CURRENCY, 0, FORM_CHOICE, "Currency", false, val_currencies,
-	 edit_check_currency},
-	{FLT_PREF_DEFAULT_PAYMENT_METHOD, 0, FORM_TEXT, "Payment method", false, NULL,
-	 edit_check_payment_method},
-	{FLT_PREF_NOTIFICATIONS, 0, FORM_TOGGLE, "Notifications", false, NULL, edit_check_toggle},
-	{FLT_PREF_REPORT_FREQUENCY, 0, FORM_CHOICE, "Reports", false, val_report_frequency,
-	 edit_check_choice},
+    {FLT_NAME, 0, FORM_TEXT, "Name", true, NULL, edit_check_text},
+    {FLT_EMAIL, 0, FORM_TEXT, "Email", false, NULL, edit_check_email},
+    {FLT_PHONE, 0, FORM_TEXT, "Phone", false, NULL, edit_check_phone},
+    {FLT_DESCRIPTION, 0, FORM_TEXT, "Description", false, NULL, edit_check_text},
+    {FLT_TIMEZONE, 0, FORM_TEXT, "Time zone", false, NULL, edit_check_timezone},
+    {FLT_METRIC_SYSTEM, 0, FORM_CHOICE, "Units", false, val_metric_system, edit_check_choice},
+    {FLT_ADDRESS, ADDR_LINE1, FORM_TEXT, "Address line 1", false, NULL, edit_check_text},
+    {FLT_ADDRESS, ADDR_LINE2, FORM_TEXT, "Address line 2", false, NULL, edit_check_text},
+    {FLT_ADDRESS, ADDR_POSTAL_CODE, FORM_TEXT, "Postal code", false, NULL, edit_check_text},
+    {FLT_ADDRESS, ADDR_CITY, FORM_TEXT, "City", false, NULL, edit_check_text},
+    {FLT_ADDRESS, ADDR_STATE, FORM_TEXT, "State", false, NULL, edit_check_text},
+    {FLT_ADDRESS, ADDR_COUNTRY, FORM_TEXT, "Country", false, NULL, edit_check_country},
+    {FLT_STATUS, 0, FORM_CHOICE, "Status", false, val_fleet_status, edit_check_choice},
+    {FLT_PREF_BILLING_CYCLE, 0, FORM_CHOICE, "Billing cycle", false, val_billing_cycle,
+     edit_check_choice},
+    {FLT_PREF_DEFAULT_CURRENCY, 0, FORM_CHOICE, "Currency", false, val_currencies,
+     edit_check_currency},
+    {FLT_PREF_DEFAULT_PAYMENT_METHOD, 0, FORM_TEXT, "Payment method", false, NULL,
+     edit_check_payment_method},
+    {FLT_PREF_NOTIFICATIONS, 0, FORM_TOGGLE, "Notifications", false, NULL, edit_check_toggle},
+    {FLT_PREF_REPORT_FREQUENCY, 0, FORM_CHOICE, "Reports", false, val_report_frequency,
+     edit_check_choice},
 };
 #define FLT_NROWS (sizeof flt_rows / sizeof flt_rows[0])
 
 static struct opt_str *flt_addr(struct address *a, unsigned sub)
 {
 	switch (sub) {
-	case ADDR_CITY: return &a->city;
-	case ADDR_COUNTRY: return &a->country;
-	case ADDR_LINE1: return &a->line1;
-	case ADDR_LINE2: return &a->line2;
-	case ADDR_POSTAL_CODE: return &a->postal_code;
-	case ADDR_STATE: return &a->state;
+	case ADDR_CITY:
+		return &a->city;
+	case ADDR_COUNTRY:
+		return &a->country;
+	case ADDR_LINE1:
+		return &a->line1;
+	case ADDR_LINE2:
+		return &a->line2;
+	case ADDR_POSTAL_CODE:
+		return &a->postal_code;
+	case ADDR_STATE:
+		return &a->state;
 	}
 	return NULL;
 }
@@ -64,18 +70,30 @@ static struct opt_str *flt_str(struct fleet *fl, unsigned id, unsigned sub)
 {
 	struct fleet_prefs *p = &fl->preferences;
 	switch (id) {
-	case FLT_NAME: return &fl->name;
-	case FLT_EMAIL: return &fl->email;
-	case FLT_PHONE: return &fl->phone;
-	case FLT_DESCRIPTION: return &fl->description;
-	case FLT_TIMEZONE: return &fl->timezone;
-	case FLT_METRIC_SYSTEM: return &fl->metric_system;
-	case FLT_ADDRESS: return flt_addr(&fl->address, sub);
-	case FLT_STATUS: return &fl->status;
-	case FLT_PREF_BILLING_CYCLE: return &p->billing_cycle;
-	case FLT_PREF_DEFAULT_CURRENCY: return &p->default_currency;
-	case FLT_PREF_DEFAULT_PAYMENT_METHOD: return &p->default_payment_method;
-	case FLT_PREF_REPORT_FREQUENCY: return &p->report_frequency;
+	case FLT_NAME:
+		return &fl->name;
+	case FLT_EMAIL:
+		return &fl->email;
+	case FLT_PHONE:
+		return &fl->phone;
+	case FLT_DESCRIPTION:
+		return &fl->description;
+	case FLT_TIMEZONE:
+		return &fl->timezone;
+	case FLT_METRIC_SYSTEM:
+		return &fl->metric_system;
+	case FLT_ADDRESS:
+		return flt_addr(&fl->address, sub);
+	case FLT_STATUS:
+		return &fl->status;
+	case FLT_PREF_BILLING_CYCLE:
+		return &p->billing_cycle;
+	case FLT_PREF_DEFAULT_CURRENCY:
+		return &p->default_currency;
+	case FLT_PREF_DEFAULT_PAYMENT_METHOD:
+		return &p->default_payment_method;
+	case FLT_PREF_REPORT_FREQUENCY:
+		return &p->report_frequency;
 	}
 	return NULL;
 }
@@ -93,9 +111,9 @@ static int flt_text(const struct fleet *fl, unsigned id, unsigned sub, char **ou
 
 static int flt_apply(struct fleet *fl, unsigned id, unsigned sub, const char *text)
 {
-	if (id & (FLT_PREF_BILLING_CYCLE | FLT_PREF_DEFAULT_CURRENCY |
-		  FLT_PREF_DEFAULT_PAYMENT_METHOD | FLT_PREF_NOTIFICATIONS |
-		  FLT_PREF_REPORT_FREQUENCY))
+	if (id &
+	    (FLT_PREF_BILLING_CYCLE | FLT_PREF_DEFAULT_CURRENCY | FLT_PREF_DEFAULT_PAYMENT_METHOD |
+	     FLT_PREF_NOTIFICATIONS | FLT_PREF_REPORT_FREQUENCY))
 		fl->preferences.st = FIELD_SET;
 	if (id == FLT_ADDRESS)
 		fl->address.st = FIELD_SET;
@@ -166,8 +184,8 @@ static int flt_after_on(struct edit_fleet *e, const struct fleet *base, struct f
 		if (!form_field_changed(fld))
 			continue;
 		int rc = fld->kind == FORM_META
-				 ? edit_meta_apply(&after->metadata, fld->meta_key, fld->ed.buf)
-				 : flt_apply(after, fld->id, fld->sub, fld->ed.buf);
+		             ? edit_meta_apply(&after->metadata, fld->meta_key, fld->ed.buf)
+		             : flt_apply(after, fld->id, fld->sub, fld->ed.buf);
 		if (rc != 0) {
 			form_set_error(e->form, i, "does not parse");
 			fleet_clear(after);
@@ -224,7 +242,7 @@ int edit_fleet_job(struct edit_fleet *e, struct job *job)
 }
 
 static void flt_mark_theirs(struct edit_fleet *e, const struct fleet *theirs,
-			    const struct fleet_patch *moved)
+                            const struct fleet_patch *moved)
 {
 	struct form *f = e->form;
 	for (size_t i = 0; i < f->n; i++) {
@@ -234,13 +252,14 @@ static void flt_mark_theirs(struct edit_fleet *e, const struct fleet *theirs,
 			for (size_t k = 0; (moved->set & FLT_METADATA) && k < moved->meta.n; k++)
 				if (strcmp(moved->meta.keys[k], fld->meta_key) == 0 && !text)
 					text = strdup(moved->meta.vals[k] ? moved->meta.vals[k]
-									  : "(removed)");
+					                                  : "(removed)");
 			if (text)
 				form_set_theirs(f, i, text);
 			free(text);
 			continue;
 		}
-		if (fld->kind == FORM_BUTTON || fld->kind == FORM_META_ADD || !(fld->id & moved->set))
+		if (fld->kind == FORM_BUTTON || fld->kind == FORM_META_ADD ||
+		    !(fld->id & moved->set))
 			continue;
 		if (fld->id == FLT_ADDRESS && !(fld->sub & moved->addr_set))
 			continue;
@@ -267,7 +286,8 @@ bool edit_fleet_server_moved(struct edit_fleet *e, const struct fleet *theirs)
 	fleet_patch_clear(&moved);
 	e->form->conflict = true;
 	e->form->conflict_seen = false;
-	form_set_banner(e->form, "changed on the server since you opened it: theirs shown below yours");
+	form_set_banner(e->form,
+	                "changed on the server since you opened it: theirs shown below yours");
 	return true;
 }
 

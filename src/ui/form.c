@@ -14,7 +14,7 @@
 #include "chargetui/form.h"
 #include "chargetui/validate.h"
 
-#define FORM_CTRL(c) ((c) & 0x1f)
+#define FORM_CTRL(c) ((c)&0x1f)
 #define FORM_ESC 27
 
 static char *form_strdup(const char *s)
@@ -71,8 +71,8 @@ static int form_grow(struct form *f)
 	return 0;
 }
 
-static int form_field_init(struct form_field *fld, enum form_kind kind, unsigned id,
-			   unsigned sub, const char *label, const char *orig)
+static int form_field_init(struct form_field *fld, enum form_kind kind, unsigned id, unsigned sub,
+                           const char *label, const char *orig)
 {
 	memset(fld, 0, sizeof *fld);
 	fld->kind = kind;
@@ -88,8 +88,8 @@ static int form_field_init(struct form_field *fld, enum form_kind kind, unsigned
 	return 0;
 }
 
-ssize_t form_add(struct form *f, enum form_kind kind, unsigned id, unsigned sub,
-		 const char *label, const char *orig)
+ssize_t form_add(struct form *f, enum form_kind kind, unsigned id, unsigned sub, const char *label,
+                 const char *orig)
 {
 	if (form_grow(f) != 0)
 		return -1;
@@ -463,28 +463,62 @@ static enum form_reaction form_edit_key(struct form *f, bool keycode, wint_t ch)
 		return form_submit(f); /* commits the field being edited first */
 	if (keycode) {
 		switch (ch) {
-		case KEY_LEFT: led_left(e); break;
-		case KEY_RIGHT: led_right(e); break;
-		case KEY_HOME: led_home(e); break;
-		case KEY_END: led_end(e); break;
-		case KEY_BACKSPACE: changed = led_backspace(e); break;
-		case KEY_DC: changed = led_delete(e); break;
-		default: return FORM_NONE;
+		case KEY_LEFT:
+			led_left(e);
+			break;
+		case KEY_RIGHT:
+			led_right(e);
+			break;
+		case KEY_HOME:
+			led_home(e);
+			break;
+		case KEY_END:
+			led_end(e);
+			break;
+		case KEY_BACKSPACE:
+			changed = led_backspace(e);
+			break;
+		case KEY_DC:
+			changed = led_delete(e);
+			break;
+		default:
+			return FORM_NONE;
 		}
 	} else {
 		switch (ch) {
-		case FORM_ESC: form_abort_edit(f); return FORM_REDRAW;
-		case FORM_CTRL('a'): led_home(e); break;
-		case FORM_CTRL('e'): led_end(e); break;
-		case FORM_CTRL('b'): led_left(e); break;
-		case FORM_CTRL('f'): led_right(e); break;
-		case FORM_CTRL('u'): changed = led_kill_to_start(e); break;
-		case FORM_CTRL('k'): changed = led_kill_to_end(e); break;
-		case FORM_CTRL('w'): changed = led_kill_word(e); break;
-		case FORM_CTRL('d'): changed = led_delete(e); break;
+		case FORM_ESC:
+			form_abort_edit(f);
+			return FORM_REDRAW;
+		case FORM_CTRL('a'):
+			led_home(e);
+			break;
+		case FORM_CTRL('e'):
+			led_end(e);
+			break;
+		case FORM_CTRL('b'):
+			led_left(e);
+			break;
+		case FORM_CTRL('f'):
+			led_right(e);
+			break;
+		case FORM_CTRL('u'):
+			changed = led_kill_to_start(e);
+			break;
+		case FORM_CTRL('k'):
+			changed = led_kill_to_end(e);
+			break;
+		case FORM_CTRL('w'):
+			changed = led_kill_word(e);
+			break;
+		case FORM_CTRL('d'):
+			changed = led_delete(e);
+			break;
 		case FORM_CTRL('h'):
-		case 0x7f: changed = led_backspace(e); break;
-		default: return form_insert(f, ch);
+		case 0x7f:
+			changed = led_backspace(e);
+			break;
+		default:
+			return form_insert(f, ch);
 		}
 	}
 	if (changed) {
@@ -498,10 +532,16 @@ static enum form_reaction form_enter_field(struct form *f)
 {
 	struct form_field *fld = &f->f[f->focus];
 	switch (fld->kind) {
-	case FORM_BUTTON: return form_submit(f);
-	case FORM_TOGGLE: form_toggle(f, f->focus); return FORM_REDRAW;
-	case FORM_CHOICE: return FORM_PICK;
-	default: form_begin_edit(f); return FORM_REDRAW;
+	case FORM_BUTTON:
+		return form_submit(f);
+	case FORM_TOGGLE:
+		form_toggle(f, f->focus);
+		return FORM_REDRAW;
+	case FORM_CHOICE:
+		return FORM_PICK;
+	default:
+		form_begin_edit(f);
+		return FORM_REDRAW;
 	}
 }
 
@@ -521,11 +561,13 @@ static enum form_reaction form_nav_key(struct form *f, bool keycode, wint_t ch)
 	}
 	if (form_is_save(keycode, ch))
 		return form_submit(f);
-	if (fld->kind == FORM_CHOICE && (ch == ' ' || (keycode && (ch == KEY_LEFT || ch == KEY_RIGHT)))) {
+	if (fld->kind == FORM_CHOICE &&
+	    (ch == ' ' || (keycode && (ch == KEY_LEFT || ch == KEY_RIGHT)))) {
 		form_choice_step(f, f->focus, keycode && ch == KEY_LEFT ? -1 : 1);
 		return FORM_REDRAW;
 	}
-	if (fld->kind == FORM_TOGGLE && (ch == ' ' || (keycode && (ch == KEY_LEFT || ch == KEY_RIGHT)))) {
+	if (fld->kind == FORM_TOGGLE &&
+	    (ch == ' ' || (keycode && (ch == KEY_LEFT || ch == KEY_RIGHT)))) {
 		form_toggle(f, f->focus);
 		return FORM_REDRAW;
 	}

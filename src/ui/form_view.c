@@ -38,12 +38,14 @@ static void fv_scroll(struct form *f, int area)
 
 /* What a field shows when it is not being edited (raw; text_put sanitizes). */
 static const char *fv_value(const struct form *f, const struct form_field *fld, bool focus,
-			    char *buf, size_t n)
+                            char *buf, size_t n)
 {
 	const char *t = fld->ed.buf;
 	switch (fld->kind) {
-	case FORM_BUTTON: return fld->label;
-	case FORM_META_ADD: return *t ? t : "(Enter, then type a key)";
+	case FORM_BUTTON:
+		return fld->label;
+	case FORM_META_ADD:
+		return *t ? t : "(Enter, then type a key)";
 	case FORM_META:
 		if (!*t)
 			return *fld->orig ? "(removed)" : "";
@@ -62,7 +64,8 @@ static const char *fv_value(const struct form *f, const struct form_field *fld, 
 			return buf;
 		}
 		return *t ? t : NULL;
-	default: return *t ? t : NULL;
+	default:
+		return *t ? t : NULL;
 	}
 }
 
@@ -101,8 +104,7 @@ static void fv_label(WINDOW *w, int y, int lw, const struct form_field *fld, boo
 }
 
 /* One field at row y; returns the rows used.  *cy and *cx get the cursor. */
-static int fv_field(WINDOW *w, struct form *f, size_t i, int y, int lw, int vw, int *cy,
-		    int *cx)
+static int fv_field(WINDOW *w, struct form *f, size_t i, int y, int lw, int vw, int *cy, int *cx)
 {
 	struct form_field *fld = &f->f[i];
 	bool focus = i == f->focus;
@@ -144,10 +146,14 @@ static const char *fv_footer(const struct form *f)
 	if (f->editing)
 		return "Enter done  Tab next  Esc undo  F2/^O save  ^A ^E ^U ^K ^W";
 	switch (f->ask) {
-	case FORM_ASK_CONFIRM: return "y yes  n no";
-	case FORM_ASK_DISCARD: return "y/Enter discard  n/Esc keep editing";
-	case FORM_ASK_CONFLICT: return "Enter save yours anyway  Esc back to the form";
-	default: break;
+	case FORM_ASK_CONFIRM:
+		return "y yes  n no";
+	case FORM_ASK_DISCARD:
+		return "y/Enter discard  n/Esc keep editing";
+	case FORM_ASK_CONFLICT:
+		return "Enter save yours anyway  Esc back to the form";
+	default:
+		break;
 	}
 	return "Tab move  Enter edit  Space toggle  F2/^O save  Del remove  Esc cancel";
 }
@@ -172,7 +178,8 @@ bool form_draw(WINDOW *w, struct form *f)
 	box(w, 0, 0);
 	text_put(w, 0, 2, wd - 4, f->title, 0, theme_attr(TE_TITLE));
 	if (f->banner)
-		text_put(w, 1, 2, wd - 4, f->banner, 0, theme_attr(f->conflict ? TE_STALE : TE_ERROR));
+		text_put(w, 1, 2, wd - 4, f->banner, 0,
+		         theme_attr(f->conflict ? TE_STALE : TE_ERROR));
 	int lw = wd / 3 < FV_LABEL_MAX ? wd / 3 : FV_LABEL_MAX;
 	int vw = wd - 2 - lw - 2 - 2;
 	int area = h - 4;
@@ -196,7 +203,7 @@ bool form_draw(WINDOW *w, struct form *f)
 		 * drawn as a reverse-video cell. */
 		unsigned long a = theme_attr(TE_PROMPT);
 		mvwchgat(w, cy, cx, 1, (attr_t)((a & ~A_COLOR) | A_REVERSE), (short)PAIR_NUMBER(a),
-			 NULL);
+		         NULL);
 		wmove(w, cy, cx);
 	}
 	wnoutrefresh(w);

@@ -25,7 +25,7 @@ struct picker {
 	size_t nmatch;
 	size_t sel, top; /* within match */
 	struct led filter;
-	int page;        /* rows shown at the last draw (PgUp/PgDn step) */
+	int page; /* rows shown at the last draw (PgUp/PgDn step) */
 };
 
 void picker_free(struct picker *p)
@@ -51,8 +51,8 @@ static bool pk_contains(const char *hay, const char *needle, size_t nlen)
 		return true;
 	for (; *hay; hay++) {
 		size_t k = 0;
-		while (k < nlen && hay[k] && tolower((unsigned char)hay[k]) ==
-						     tolower((unsigned char)needle[k]))
+		while (k < nlen && hay[k] &&
+		       tolower((unsigned char)hay[k]) == tolower((unsigned char)needle[k]))
 			k++;
 		if (k == nlen)
 			return true;
@@ -94,8 +94,8 @@ static void pk_refilter(struct picker *p)
 	p->top = 0;
 }
 
-struct picker *picker_new(const char *title, const char *const *labels,
-			  const char *const *keys, size_t n, const char *current)
+struct picker *picker_new(const char *title, const char *const *labels, const char *const *keys,
+                          size_t n, const char *current)
 {
 	struct picker *p = calloc(1, sizeof *p);
 	if (!p)
@@ -124,8 +124,8 @@ fail:
 	return NULL;
 }
 
-struct picker *picker_from_fleets(const char *title, const struct fleet *const *fleets,
-				  size_t n, const char *current)
+struct picker *picker_from_fleets(const char *title, const struct fleet *const *fleets, size_t n,
+                                  const char *current)
 {
 	const char **labels = calloc(n + 1, sizeof *labels);
 	const char **keys = calloc(n + 1, sizeof *keys);
@@ -178,13 +178,26 @@ static enum picker_reaction pk_code(struct picker *p, wint_t ch)
 {
 	long page = p->page > 1 ? p->page - 1 : 10;
 	switch (ch) {
-	case KEY_UP: pk_move(p, -1); return PICKER_REDRAW;
-	case KEY_DOWN: pk_move(p, 1); return PICKER_REDRAW;
-	case KEY_PPAGE: pk_move(p, -page); return PICKER_REDRAW;
-	case KEY_NPAGE: pk_move(p, page); return PICKER_REDRAW;
-	case KEY_HOME: p->sel = 0; return PICKER_REDRAW;
-	case KEY_END: pk_move(p, (long)p->nmatch); return PICKER_REDRAW;
-	case KEY_ENTER: return p->nmatch ? PICKER_PICKED : PICKER_NONE;
+	case KEY_UP:
+		pk_move(p, -1);
+		return PICKER_REDRAW;
+	case KEY_DOWN:
+		pk_move(p, 1);
+		return PICKER_REDRAW;
+	case KEY_PPAGE:
+		pk_move(p, -page);
+		return PICKER_REDRAW;
+	case KEY_NPAGE:
+		pk_move(p, page);
+		return PICKER_REDRAW;
+	case KEY_HOME:
+		p->sel = 0;
+		return PICKER_REDRAW;
+	case KEY_END:
+		pk_move(p, (long)p->nmatch);
+		return PICKER_REDRAW;
+	case KEY_ENTER:
+		return p->nmatch ? PICKER_PICKED : PICKER_NONE;
 	case KEY_BACKSPACE:
 		if (!led_backspace(&p->filter))
 			return PICKER_NONE;
@@ -201,15 +214,29 @@ enum picker_reaction picker_key(struct picker *p, bool keycode, wint_t ch)
 	bool changed = false;
 	switch (ch) {
 	case '\n':
-	case '\r': return p->nmatch ? PICKER_PICKED : PICKER_NONE;
-	case 27: return PICKER_CANCEL;
-	case 0x0e: pk_move(p, 1); return PICKER_REDRAW;  /* Ctrl-N */
-	case 0x10: pk_move(p, -1); return PICKER_REDRAW; /* Ctrl-P */
+	case '\r':
+		return p->nmatch ? PICKER_PICKED : PICKER_NONE;
+	case 27:
+		return PICKER_CANCEL;
+	case 0x0e:
+		pk_move(p, 1);
+		return PICKER_REDRAW; /* Ctrl-N */
+	case 0x10:
+		pk_move(p, -1);
+		return PICKER_REDRAW; /* Ctrl-P */
 	case 0x08:
-	case 0x7f: changed = led_backspace(&p->filter); break;
-	case 0x15: changed = led_kill_to_start(&p->filter); break;
-	case 0x17: changed = led_kill_word(&p->filter); break;
-	default: changed = led_insert_cp(&p->filter, (uint32_t)ch) == 0; break;
+	case 0x7f:
+		changed = led_backspace(&p->filter);
+		break;
+	case 0x15:
+		changed = led_kill_to_start(&p->filter);
+		break;
+	case 0x17:
+		changed = led_kill_word(&p->filter);
+		break;
+	default:
+		changed = led_insert_cp(&p->filter, (uint32_t)ch) == 0;
+		break;
 	}
 	if (!changed)
 		return PICKER_NONE;
@@ -251,7 +278,7 @@ void picker_draw(WINDOW *w, struct picker *p)
 out:;
 	char foot[96];
 	snprintf(foot, sizeof foot, "%zu of %zu  type to filter  Enter pick  Esc cancel", p->nmatch,
-		 p->n);
+	         p->n);
 	text_put(w, h - 2, 2, wd - 4, foot, 0, theme_attr(TE_DIM));
 	wmove(w, 1, 4 + text_width(p->filter.buf));
 	wnoutrefresh(w);

@@ -154,7 +154,9 @@ START_TEST(test_led_wide_and_combining)
 	led_insert_cp(&e, 'e');
 	led_insert_cp(&e, 0x0301);
 	led_insert_cp(&e, 0x1F697);
-	ck_assert_str_eq(e.buf, "\xe7\x8e\x8b" "e\xcc\x81" "\xf0\x9f\x9a\x97");
+	ck_assert_str_eq(e.buf, "\xe7\x8e\x8b"
+	                        "e\xcc\x81"
+	                        "\xf0\x9f\x9a\x97");
 	ck_assert_int_eq(led_cursor_col(&e), 2 + 1 + 2);
 	led_left(&e); /* before 🚗 */
 	ck_assert_int_eq(led_cursor_col(&e), 3);
@@ -180,8 +182,8 @@ START_TEST(test_led_refuses_controls)
 {
 	struct led e = {0};
 	led_set(&e, "ok");
-	static const uint32_t bad[] = {0x1b, 0x07, 0x0a, 0x0d, 0x09, 0x7f, 0x9b, 0x85,
-				       0x202e, 0x2066, 0x200b, 0xfeff, 0xd800, 0x110000};
+	static const uint32_t bad[] = {0x1b, 0x07,   0x0a,   0x0d,   0x09,   0x7f,   0x9b,
+	                               0x85, 0x202e, 0x2066, 0x200b, 0xfeff, 0xd800, 0x110000};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		ck_assert_msg(led_insert_cp(&e, bad[i]) == 1, "U+%04X accepted", bad[i]);
 	ck_assert_str_eq(e.buf, "ok");
@@ -321,7 +323,8 @@ START_TEST(test_driver_san11_phone_only)
 {
 	struct driver d = {0};
 	load_driver(&d);
-	opt_str_set(&d.name, "A\x1b[2J\x1b]0;pwned\x07" "B");
+	opt_str_set(&d.name, "A\x1b[2J\x1b]0;pwned\x07"
+	                     "B");
 	struct edit_driver *e = edit_driver_open(&d);
 	ck_assert_ptr_nonnull(e);
 	/* The name field holds the raw bytes; the user opens and leaves it. */
@@ -427,7 +430,7 @@ START_TEST(test_driver_preferences_key_by_key)
 	ck_assert_uint_eq(p.set, DRV_PREF_CHARGING_SPEED | DRV_PREF_PREFERRED_CPOS);
 	char *body = encode(&p);
 	ck_assert_str_eq(body, "{\"preferences\":{\"charging_speed\":\"ultra_fast\","
-			       "\"preferred_cpos\":[\"example_operator\",\"ionity\"]}}");
+	                       "\"preferred_cpos\":[\"example_operator\",\"ionity\"]}}");
 	free(body);
 	driver_patch_clear(&p);
 	driver_clear(&after);
@@ -565,16 +568,16 @@ START_TEST(test_param_to_field)
 		const char *param;
 		unsigned id;
 	} rows[] = {
-		{"phone", DRV_PHONE},
-		{"email", DRV_EMAIL},
-		{"preferences[currency]", DRV_PREF_CURRENCY},
-		{"preferences.currency", DRV_PREF_CURRENCY},
-		{"preferences[preferred_cpos][1]", DRV_PREF_PREFERRED_CPOS},
-		{"preferences[max_price_per_kwh]", DRV_PREF_MAX_PRICE_PER_KWH},
-		{"preferences", DRV_PREF_CHARGING_SPEED},
-		{"metadata[team]", DRV_METADATA},
-		{"metadata", DRV_METADATA},
-		{"status", DRV_STATUS},
+	    {"phone", DRV_PHONE},
+	    {"email", DRV_EMAIL},
+	    {"preferences[currency]", DRV_PREF_CURRENCY},
+	    {"preferences.currency", DRV_PREF_CURRENCY},
+	    {"preferences[preferred_cpos][1]", DRV_PREF_PREFERRED_CPOS},
+	    {"preferences[max_price_per_kwh]", DRV_PREF_MAX_PRICE_PER_KWH},
+	    {"preferences", DRV_PREF_CHARGING_SPEED},
+	    {"metadata[team]", DRV_METADATA},
+	    {"metadata", DRV_METADATA},
+	    {"status", DRV_STATUS},
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
 		ssize_t k = edit_param_field(f, rows[i].param, false);
@@ -625,13 +628,13 @@ START_TEST(test_error_words)
 	err.code = (char *)"driver_fleet_conflict";
 	err.message = (char *)"Conflict.";
 	ck_assert_str_eq(edit_error_words(&err, EDIT_OP_ATTACH, buf, sizeof buf),
-			 "the driver is already in that fleet");
+	                 "the driver is already in that fleet");
 	ck_assert_str_eq(edit_error_words(&err, EDIT_OP_DETACH, buf, sizeof buf),
-			 "the driver is not in that fleet");
+	                 "the driver is not in that fleet");
 	err.http_status = 404;
 	err.code = (char *)"fleet_not_found";
 	ck_assert_str_eq(edit_error_words(&err, EDIT_OP_ATTACH, buf, sizeof buf),
-			 "that fleet does not exist (any more)");
+	                 "that fleet does not exist (any more)");
 	err.code = (char *)"weird";
 	err.message = (char *)"bad \x1b]0;x\x07 thing";
 	edit_error_words(&err, EDIT_OP_UPDATE, buf, sizeof buf);
@@ -730,7 +733,7 @@ START_TEST(test_create_driver)
 	ck_assert_uint_eq(job.dpatch.set, DRV_NAME | DRV_EMAIL | DRV_PHONE);
 	char *body = encode(&job.dpatch);
 	ck_assert_str_eq(body, "{\"name\":\"Marie Curie\",\"email\":\"marie@example.com\","
-			       "\"phone\":\"+33189000029\"}");
+	                       "\"phone\":\"+33189000029\"}");
 	free(body);
 	job_clear(&job);
 	edit_driver_free(e);
@@ -757,7 +760,7 @@ START_TEST(test_fleet_address_and_prefs)
 	ck_assert_uint_eq(job.fpatch.addr_set, ADDR_CITY);
 	char *body = json_encode_fleet_patch(&job.fpatch);
 	ck_assert_str_eq(body, "{\"address\":{\"city\":\"Lyon\"},"
-			       "\"preferences\":{\"report_frequency\":\"daily\"}}");
+	                       "\"preferences\":{\"report_frequency\":\"daily\"}}");
 	free(body);
 	job_clear(&job);
 	/* Time zone and units are checked before sending. */

@@ -81,7 +81,8 @@ START_TEST(test_draw_labels_sanitized_value_and_error)
 	WINDOW *w = newwin(30, 80, 0, 0);
 	struct driver d = {0};
 	load_driver(&d);
-	opt_str_set(&d.name, "A\x1b[2J\xe2\x80\xae" "B");
+	opt_str_set(&d.name, "A\x1b[2J\xe2\x80\xae"
+	                     "B");
 	struct edit_driver *e = edit_driver_open(&d);
 	ck_assert(!form_draw(w, e->form));
 	ck_assert_int_ge(find_row(w, "Edit driver"), 0);
