@@ -681,6 +681,28 @@ START_TEST(test_conflict_theirs_vs_yours)
 }
 END_TEST
 
+START_TEST(test_pending_against_server)
+{
+	struct driver d = {0};
+	load_driver(&d);
+	struct edit_driver *e = edit_driver_open(&d);
+	retype(e->form, DRV_PHONE, 0, "+33189000055");
+	retype(e->form, DRV_LICENSE_NUMBER, 0, "B-77");
+	ck_assert_int_eq(edit_driver_pending(e, &d), 2);
+	/* The server has one of them (and a new name nobody here typed). */
+	struct driver theirs = {0};
+	driver_copy(&theirs, &d);
+	opt_str_set(&theirs.phone, "+33189000055");
+	opt_str_set(&theirs.name, "Elsewhere");
+	ck_assert_int_eq(edit_driver_pending(e, &theirs), 1);
+	opt_str_set(&theirs.license_number, "B-77");
+	ck_assert_int_eq(edit_driver_pending(e, &theirs), 0);
+	driver_clear(&theirs);
+	edit_driver_free(e);
+	driver_clear(&d);
+}
+END_TEST
+
 START_TEST(test_status_confirmation)
 {
 	struct driver d = {0};
@@ -815,6 +837,7 @@ static Suite *form_suite(void)
 	tcase_add_test(tc, test_param_to_field);
 	tcase_add_test(tc, test_error_words);
 	tcase_add_test(tc, test_conflict_theirs_vs_yours);
+	tcase_add_test(tc, test_pending_against_server);
 	tcase_add_test(tc, test_status_confirmation);
 	tcase_add_test(tc, test_create_driver);
 	tcase_add_test(tc, test_fleet_address_and_prefs);
