@@ -26,6 +26,7 @@ struct job;
 
 /* Field ids beyond the model's bits, for rows that are not patch fields. */
 #define EDIT_ROW_SAVE 0x80000000u
+#define EDIT_ROW_ATTACH 0x40000000u /* create: attach to the fleet in view (toggle) */
 
 struct edit_driver {
 	struct form *form;

@@ -159,6 +159,10 @@ static int drv_build_form(struct edit_driver *e)
 	for (size_t i = 0; i < f->n; i++)
 		if (f->f[i].kind == FORM_META)
 			f->f[i].check = edit_check_meta;
+	/* "Optionally attached to the fleet in view": on unless switched off. */
+	if (e->create && e->fleet_id &&
+	    form_add(f, FORM_TOGGLE, EDIT_ROW_ATTACH, 0, "Add to fleet in view", "on") < 0)
+		return -1;
 	if (form_add(f, FORM_BUTTON, EDIT_ROW_SAVE, 0, e->create ? "[ Create ]" : "[ Save ]",
 	             NULL) < 0)
 		return -1;
@@ -211,6 +215,13 @@ void edit_driver_free(struct edit_driver *e)
 
 /* orig + the fields the user changed.  The only place a form's text becomes
  * record values, and it looks at changed fields only (SAN-11). */
+/* Rows that hold a driver field (not the button, the add-key row or the
+ * attach toggle). */
+static bool drv_is_field(const struct form_field *fld)
+{
+	return fld->kind != FORM_BUTTON && fld->kind != FORM_META_ADD && fld->id != EDIT_ROW_ATTACH;
+}
+
 static int drv_after_on(struct edit_driver *e, const struct driver *base, struct driver *after)
 {
 	const struct form *f = e->form;
@@ -219,7 +230,7 @@ static int drv_after_on(struct edit_driver *e, const struct driver *base, struct
 		return -1;
 	for (size_t i = 0; i < f->n; i++) {
 		const struct form_field *fld = &f->f[i];
-		if (fld->kind == FORM_BUTTON || fld->kind == FORM_META_ADD)
+		if (!drv_is_field(fld))
 			continue;
 		if (!form_field_changed(fld) && !(e->create && fld->ed.buf[0]))
 			continue;
@@ -250,7 +261,7 @@ static int drv_create_patch(const struct edit_driver *e, const struct driver *af
 	p->set = DRV_NAME | DRV_EMAIL;
 	for (size_t i = 0; i < f->n; i++) {
 		const struct form_field *fld = &f->f[i];
-		if (fld->kind == FORM_BUTTON || fld->kind == FORM_META_ADD || !fld->ed.buf[0])
+		if (!drv_is_field(fld) || !fld->ed.buf[0])
 			continue;
 		p->set |= fld->kind == FORM_META ? (unsigned)DRV_METADATA : fld->id;
 	}
@@ -289,6 +300,9 @@ int edit_driver_job(struct edit_driver *e, struct job *job)
 	memset(job, 0, sizeof *job);
 	job->kind = e->create ? JOB_DRIVER_CREATE : JOB_DRIVER_UPDATE;
 	const char *id = e->create ? e->fleet_id : e->orig.id.v;
+	ssize_t at = form_find(e->form, EDIT_ROW_ATTACH, 0, NULL);
+	if (e->create && at >= 0 && strcmp(form_text(e->form, (size_t)at), "on") != 0)
+		id = NULL; /* created outside any fleet */
 	if (id && !(e->create ? (job->fleet_id = strdup(id)) : (job->id = strdup(id)))) {
 		driver_patch_clear(&patch);
 		return -1;

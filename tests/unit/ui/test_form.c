@@ -758,6 +758,18 @@ START_TEST(test_create_driver)
 	                       "\"phone\":\"+33189000029\"}");
 	free(body);
 	job_clear(&job);
+	/* Switching "Add to fleet in view" off creates it outside any fleet. */
+	size_t ai = focus_on(e->form, EDIT_ROW_ATTACH, 0);
+	ck_assert_str_eq(form_text(e->form, ai), "on");
+	ch(e->form, ' ');
+	ck_assert_int_eq(edit_driver_job(e, &job), 3);
+	ck_assert_ptr_null(job.fleet_id);
+	ck_assert_uint_eq(job.dpatch.set, DRV_NAME | DRV_EMAIL | DRV_PHONE);
+	job_clear(&job);
+	edit_driver_free(e);
+	/* With no fleet in view there is no such row. */
+	e = edit_driver_create(NULL);
+	ck_assert_int_lt(form_find(e->form, EDIT_ROW_ATTACH, 0, NULL), 0);
 	edit_driver_free(e);
 }
 END_TEST
