@@ -22,7 +22,9 @@
 #include "chargetui/sanitize.h"
 #include "chargetui/store.h"
 #include "chargetui/sync.h"
-#include "ui_priv.h"
+#include "chargetui/ui.h"
+
+#define ED_ID_MAX 80 /* ids are <prefix>_ and at most 64 characters (NET-10) */
 
 enum ed_mode {
 	ED_DRIVER,      /* edit or create a driver */
@@ -37,8 +39,8 @@ struct ed {
 	struct edit_driver *drv;
 	struct edit_fleet *flt;
 	struct picker *pick; /* ED_ATTACH / ED_DETACH_PICK, or a choice field's list */
-	char driver_id[UI_ID_MAX];
-	char fleet_id[UI_ID_MAX];
+	char driver_id[ED_ID_MAX];
+	char fleet_id[ED_ID_MAX];
 	char question[160];
 	int64_t base_ms; /* server `updated` the user has seen */
 	uint64_t get_job, save_job;
@@ -71,24 +73,11 @@ static struct form *ed_form(struct ed *e)
 	return e->drv ? e->drv->form : e->flt ? e->flt->form : NULL;
 }
 
-/* Pop this dialog from inside its own reply callback: the loop that called
- * us touches neither the pane nor its owner slot afterwards. */
+/* Close this dialog from its own reply callback (ui_dialog_close is safe
+ * there; from key() we return UI_CLOSE instead). */
 static void ed_close(struct ui *ui, struct pane *p)
 {
-	for (size_t i = 0; i < sizeof ui->owners / sizeof ui->owners[0]; i++)
-		if (ui->owners[i].owner == p)
-			ui->owners[i].owner = NULL;
-	for (int i = 0; i < ui->ndialogs; i++) {
-		if (ui->dialogs[i] != p)
-			continue;
-		memmove(&ui->dialogs[i], &ui->dialogs[i + 1],
-		        (size_t)(ui->ndialogs - i - 1) * sizeof ui->dialogs[0]);
-		ui->ndialogs--;
-		pane_free(p);
-		ui->dirty = true;
-		ui->repaint = true;
-		return;
-	}
+	ui_dialog_close(ui, p);
 }
 
 static const char *ed_name(const struct opt_str *s, char *buf, size_t n)
@@ -323,7 +312,6 @@ static unsigned ed_pick_key(struct ui *ui, struct pane *p, bool code, int ch)
 	if (e->mode == ED_ATTACH)
 		return ed_ref_send(ui, p, true);
 	ed_detach_question(ui, e);
-	ui->dirty = true;
 	return UI_HANDLED | UI_REDRAW | UI_RELAYOUT;
 }
 
