@@ -957,7 +957,7 @@ START_TEST(debug_log_has_no_key)
 	FILE *f = fopen(path, "r");
 	ck_assert_ptr_nonnull(f);
 	char line[8192];
-	int lines = 0, bearer = 0;
+	int lines = 0, bearer = 0, reused = 0;
 	while (fgets(line, sizeof line, f)) {
 		lines++;
 		ck_assert_msg(strstr(line, KEY) == NULL, "key in log: %s", line);
@@ -966,11 +966,14 @@ START_TEST(debug_log_has_no_key)
 			ck_assert_msg(strstr(line, "Authorization: Bearer [redacted]") != NULL,
 			              "%s", line);
 		bearer += strstr(line, "Bearer [redacted]") != NULL;
+		reused += strstr(line, "* Re-using existing connection") != NULL;
 		ck_assert_ptr_null(strchr(line, '\x1b'));
 	}
 	fclose(f);
 	ck_assert_int_gt(lines, 50);
 	ck_assert_int_ge(bearer, 18);
+	/* one handle per client keeps its connection alive between calls (NET-6) */
+	ck_assert_int_ge(reused, 5);
 	unlink(path);
 	api_error_clear(&err);
 	down();
