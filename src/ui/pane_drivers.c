@@ -57,11 +57,11 @@ static const char *dr_fleets(struct ui *ui, const void *rec, char *buf, size_t n
 
 static const struct list_col driver_cols[] = {
 	{"name", 0, 0, false, SORT_NAME, 0, dr_name, NULL},
-	{"status", 9, 1, false, SORT_STATUS, STORE_CHG_OTHER, dr_status, dr_status_elem},
+	{"status", 9, 2, false, SORT_STATUS, STORE_CHG_OTHER, dr_status, dr_status_elem},
 	{"balance", 12, 1, true, SORT_BALANCE, STORE_CHG_BALANCE, dr_balance, NULL},
-	{"speed", 10, 3, false, SORT_DEFAULT, 0, dr_speed, NULL},
-	{"veh", 4, 2, true, SORT_SESSIONS, STORE_CHG_VEHICLES, dr_vehicles, NULL},
-	{"flt", 4, 4, true, SORT_DEFAULT, STORE_CHG_DRIVERS, dr_fleets, NULL},
+	{"speed", 10, 4, false, SORT_DEFAULT, 0, dr_speed, NULL},
+	{"veh", 4, 3, true, SORT_SESSIONS, STORE_CHG_VEHICLES, dr_vehicles, NULL},
+	{"flt", 4, 5, true, SORT_DEFAULT, STORE_CHG_DRIVERS, dr_fleets, NULL},
 };
 
 static const void *dr_row(struct store_view *v, size_t i)
