@@ -779,7 +779,7 @@ START_TEST(stall_after_post_unknown)
 	struct api_error err = {0};
 	double t0 = mono();
 	ck_assert_int_eq(api_driver_update(A, id, &patch, NULL, &d, &err), -1);
-	ck_assert_msg(mono() - t0 < 4.0, "took %f s", mono() - t0);
+	ck_assert_msg(mono() - t0 < 8.0, "took %f s", mono() - t0);
 	ck_assert_int_eq(err.kind, API_ERR_UNKNOWN);
 	ck_assert_str_eq(err.detail, "unknown \xe2\x80\x94 verify");
 	ck_assert_int_eq(err.attempts, 3);
@@ -809,7 +809,7 @@ START_TEST(get_timeouts)
 	ck_assert_int_eq(api_fleets_list(A, NULL, NULL, &p, &err), -1);
 	ck_assert_int_eq(err.kind, API_ERR_TIMEOUT);
 	ck_assert_int_eq(err.attempts, 3);
-	ck_assert_msg(mono() - t0 < 3.0, "took %f s", mono() - t0);
+	ck_assert_msg(mono() - t0 < 6.0, "took %f s", mono() - t0);
 	api_free(A);
 
 	cfg.get_timeout_ms = 1000;
@@ -820,7 +820,7 @@ START_TEST(get_timeouts)
 	ck_assert_int_eq(api_fleets_list(A, NULL, NULL, &p, &err), -1);
 	double dt = mono() - t0;
 	ck_assert_int_eq(err.kind, API_ERR_TIMEOUT);
-	ck_assert_msg(dt >= 0.9 && dt < 3.0, "drip ended after %f s", dt);
+	ck_assert_msg(dt >= 0.9 && dt < 6.0, "drip ended after %f s", dt);
 	api_error_clear(&err);
 	down();
 }
