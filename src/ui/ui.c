@@ -103,7 +103,7 @@ void ui_layout(struct ui *ui)
 	}
 	int area = ui->rows - 1;
 	int lw = ui->cols * 2 / 5;
-	int listh = area * 11 / 20;
+	int listh = area * 3 / 5; /* the lists are what one scans most */
 	int geo[UI_NPANES][4] = {
 		[UI_P_FLEETS] = {0, 0, listh, lw},
 		[UI_P_DRIVERS] = {0, lw, listh, ui->cols - lw},
