@@ -332,6 +332,11 @@ ssize_t edit_param_field(const struct form *f, const char *param, bool fleet)
 		ssize_t i = -1;
 		if (path[8] == '.')
 			i = form_find(f, meta_id, 0, path + 9);
+		/* "metadata" alone: the first key the user changed, else the add row. */
+		for (size_t k = 0; i < 0 && k < f->n; k++)
+			if (f->f[k].kind == FORM_META && f->f[k].id == meta_id &&
+			    form_field_changed(&f->f[k]))
+				i = (ssize_t)k;
 		for (size_t k = 0; i < 0 && k < f->n; k++)
 			if (f->f[k].kind == FORM_META_ADD && f->f[k].id == meta_id)
 				i = (ssize_t)k;

@@ -409,6 +409,34 @@ static void save_phone_under_fault(const char *fault, const char *phone, char *d
 	ck_assert_int_eq(mockctl_faults(mc, "clear"), 0);
 }
 
+START_TEST(test_server_refusal_lands_at_the_field)
+{
+	setup();
+	start_ui();
+	focus_drivers();
+	/* A 25-character key is fine here, but the mock counts its 50 bytes:
+	 * the server's refusal (param "metadata") lands on the metadata rows. */
+	keys("e");
+	ck_assert_int_ge(find_row("+ metadata key"), 0);
+	key_code(KEY_UP); /* Name wraps to [ Save ] */
+	key_code(KEY_UP); /* then the add row above it */
+	keys("\n");
+	for (int i = 0; i < 25; i++) {
+		ui_key(ui, 0xe9, false);
+		ui_draw(ui);
+	}
+	keys("\nv\x0f");
+	ck_assert_msg(pump_until("Metadata keys must be", 10), "server message not at the field");
+	/* Under the new key's row (its value "v" is on the row above). */
+	int y = find_row("Metadata keys must be");
+	ck_assert_int_gt(y, 0);
+	ck_assert_ptr_nonnull(strstr(row_text(y - 1), "meta \xc3\xa9"));
+	ck_assert_int_ge(find_row("Edit driver"), 0);
+	ck_assert_int_ge(find_row("refused a field"), 0);
+	teardown();
+}
+END_TEST
+
 START_TEST(test_unknown_outcome_resave_reuses_key)
 {
 	setup();
@@ -579,6 +607,7 @@ static Suite *edit_suite(void)
 	tcase_add_test(tc, test_conflict_shown_before_sending);
 	tcase_add_test(tc, test_refresh_under_open_form_shows_conflict);
 	tcase_add_test(tc, test_api_error_keeps_form_open);
+	tcase_add_test(tc, test_server_refusal_lands_at_the_field);
 	tcase_add_test(tc, test_unknown_outcome_resave_reuses_key);
 	tcase_add_test(tc, test_unknown_outcome_verified_applied);
 	tcase_add_test(tc, test_attach_then_detach_with_confirmation);
