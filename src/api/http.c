@@ -239,6 +239,29 @@ static int on_progress(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, cu
 
 /* --- client --- */
 
+/* Called once every option was accepted: what the handle now holds. */
+static void record_applied(struct http_client *c, bool loopback, long connect_ms, long low_speed)
+{
+	c->applied = (struct http_handle_options){
+	    .protocols = loopback ? "https,http" : "https",
+	    .redir_protocols = "https",
+	    .followlocation = 0,
+	    .nosignal = 1,
+	    .verifypeer = 1,
+	    .verifyhost = 2,
+	    .connect_timeout_ms = connect_ms,
+	    .get_timeout_ms = c->get_timeout_ms,
+	    .post_timeout_ms = c->post_timeout_ms,
+	    .low_speed_limit = 1,
+	    .low_speed_time_s = low_speed,
+	    .max_filesize = (long long)c->max_bytes,
+	    .accept_encoding = true,
+	    .verbose = c->trace != NULL,
+	    .debug_function = c->trace != NULL,
+	    .xferinfo = true,
+	};
+}
+
 static int client_setopts(struct http_client *c, const struct http_config *cfg, bool loopback)
 {
 	CURL *h = c->h;
@@ -284,25 +307,7 @@ static int client_setopts(struct http_client *c, const struct http_config *cfg, 
 #undef SET
 	if (rc != CURLE_OK)
 		return -1;
-	/* Every SET above returned CURLE_OK: record what the handle holds. */
-	c->applied = (struct http_handle_options){
-	    .protocols = loopback ? "https,http" : "https",
-	    .redir_protocols = "https",
-	    .followlocation = 0,
-	    .nosignal = 1,
-	    .verifypeer = 1,
-	    .verifyhost = 2,
-	    .connect_timeout_ms = connect_ms,
-	    .get_timeout_ms = c->get_timeout_ms,
-	    .post_timeout_ms = c->post_timeout_ms,
-	    .low_speed_limit = 1,
-	    .low_speed_time_s = low_speed,
-	    .max_filesize = (long long)c->max_bytes,
-	    .accept_encoding = true,
-	    .verbose = c->trace != NULL,
-	    .debug_function = c->trace != NULL,
-	    .xferinfo = true,
-	};
+	record_applied(c, loopback, connect_ms, low_speed);
 	return 0;
 }
 
