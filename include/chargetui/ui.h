@@ -81,6 +81,7 @@ enum action_id {
 	ACT_SET_STATUS,
 	ACT_MARK,
 	ACT_MARK_ALL,
+	ACT_UNMARK_ALL,
 	ACT_BUILTIN_COUNT
 };
 
@@ -174,6 +175,10 @@ struct ui_selection {
 	const char *scope_fleet_id;  /* the drivers list shows this fleet, or NULL (all) */
 };
 struct ui_selection ui_selection(struct ui *ui);
+/* The drivers marked for a bulk action (space, M; U clears), as sorted ids
+ * owned by the UI; valid until the next key or reply.  *n = 0 when none. */
+const char *const *ui_marked(struct ui *ui, size_t *n);
+void ui_unmark_all(struct ui *ui);
 void ui_dialog_push(struct ui *ui, struct pane *dialog);
 /* Remove a dialog from anywhere in the stack and free it (pane_free); its
  * pending replies are dropped.  Safe from its own reply() callback, not from

@@ -57,8 +57,11 @@ static struct action action_table[ACTION_MAX] = {
 	[ACT_DELETE] = {"delete", "D", "delete the driver", true, false, NULL},
 	[ACT_SET_STATUS] = {"set-status", "t", "set the status of the selection", true, false,
 			    NULL},
-	[ACT_MARK] = {"mark", "<Space>", "mark the row for a bulk action", true, false, NULL},
-	[ACT_MARK_ALL] = {"mark-all", "M", "mark every filtered row", true, false, NULL},
+	[ACT_MARK] = {"mark", "<Space>", "mark or unmark the driver for a bulk action", true, false,
+		      NULL},
+	[ACT_MARK_ALL] = {"mark-all", "M", "mark every driver the list shows (filtered)", true, false,
+			  NULL},
+	[ACT_UNMARK_ALL] = {"unmark-all", "U", "clear every mark", true, false, NULL},
 };
 static int action_n = ACT_BUILTIN_COUNT;
 

@@ -109,14 +109,19 @@ static void list_draw_row(struct pane *p, struct ui *ui, struct list_state *ls, 
 			  const void *rec, bool selected, double now)
 {
 	WINDOW *w = p->win;
-	enum theme_elem base = TE_ROW;
+	const char *id = ls->def->id(rec);
+	bool marked = ls->def->markable && mark_has(&ui->marks, id);
+	enum theme_elem base = marked ? TE_ROW_MARKED : TE_ROW;
 	if (selected)
 		base = p->focused ? TE_ROW_SELECTED : TE_ROW_CURSOR;
 	unsigned long battr = theme_attr(base);
-	unsigned changed = hl_get(&ui->hl, ls->def->id(rec), now);
+	unsigned changed = hl_get(&ui->hl, id, now);
 	wattrset(w, (attr_t)battr);
 	mvwhline(w, y, 1, ' ', p->w - 2);
+	/* The cursor and the mark as text too, so they survive any theme. */
 	mvwaddstr(w, y, 1, selected ? text_glyph("▶", ">") : " ");
+	if (marked)
+		mvwaddstr(w, y, 2, "*");
 	int x = 3;
 	for (int i = 0; i < ls->def->ncols; i++) {
 		int cw = ls->colw[i];
@@ -259,6 +264,19 @@ static unsigned list_key(struct pane *p, struct ui *ui, const struct key_event *
 	case ACT_OPEN:
 		rec = list_selected(p);
 		return rec && ls->def->open ? ls->def->open(ui, rec) : UI_HANDLED;
+	case ACT_MARK:
+		if (!ls->def->markable)
+			return UI_IGNORED;
+		rec = list_selected(p);
+		if (rec && ls->def->id(rec))
+			mark_toggle(&ui->marks, ls->def->id(rec));
+		list_move(ls, 1); /* mutt and mc: mark, then the next row */
+		break;
+	case ACT_MARK_ALL:
+		if (!ls->def->markable)
+			return UI_IGNORED;
+		ui_message(ui, false, "%zu more marked", mark_view(&ui->marks, ls->view));
+		break;
 	case ACT_ESCAPE:
 		if (!ls->filter[0])
 			return UI_IGNORED;

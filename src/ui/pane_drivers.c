@@ -110,4 +110,5 @@ const struct list_def drivers_list_def = {
 	.id = dr_id,
 	.title = dr_title,
 	.open = dr_open,
+	.markable = true,
 };

@@ -87,6 +87,11 @@ static void st_counts(struct ui *ui, struct status_pen *s)
 							   : "");
 	st_put(s, buf, TE_STATUS);
 	st_put(s, "  ", TE_STATUS);
+	if (ui->marks.n) {
+		snprintf(buf, sizeof(buf), "%zu marked", ui->marks.n);
+		st_put(s, buf, TE_ROW_MARKED);
+		st_put(s, "  ", TE_STATUS);
+	}
 }
 
 /* "? help  / filter  : command  Tab pane  q quit", from the key map as it

@@ -90,6 +90,7 @@ void ui_free(struct ui *ui)
 	if (ui->status)
 		delwin(ui->status);
 	hl_free(&ui->hl);
+	mark_clear(&ui->marks);
 	free(ui);
 }
 
@@ -422,6 +423,10 @@ unsigned ui_run_action(struct ui *ui, int action)
 		ui_layout(ui);
 		return UI_HANDLED | UI_REDRAW;
 	case ACT_ESCAPE: return ui_escape(ui);
+	case ACT_MARK: case ACT_MARK_ALL:
+		ui_message(ui, true, "marks are for drivers: mark them in the drivers list");
+		return UI_HANDLED | UI_REDRAW;
+	case ACT_UNMARK_ALL: ui_unmark_all(ui); return UI_HANDLED | UI_REDRAW;
 	default:
 		if (a->writes)
 			ui_message(ui, true, "%s: not available in this build", a->name);

@@ -39,6 +39,16 @@ unsigned hl_get(const struct hl_table *h, const char *id, double now);
 /* Drop expired entries; returns the nearest expiry still pending, or -1. */
 double hl_prune(struct hl_table *h, double now);
 
+/* --- marks: driver ids marked for a bulk action, sorted --- */
+struct markset {
+	char **ids;
+	size_t n, cap;
+};
+bool mark_has(const struct markset *m, const char *id);
+bool mark_toggle(struct markset *m, const char *id);
+size_t mark_view(struct markset *m, struct store_view *v);
+void mark_clear(struct markset *m);
+
 /* --- the generic list pane (fleets and drivers are two column sets) --- */
 struct list_col {
 	const char *title;
@@ -64,6 +74,7 @@ struct list_def {
 	void (*title)(struct ui *ui, struct pane *p, char *buf, size_t n);
 	/* Enter on a row. */
 	unsigned (*open)(struct ui *ui, const void *rec);
+	bool markable; /* rows can be marked for a bulk action (drivers) */
 };
 
 struct list_state {
@@ -128,6 +139,7 @@ struct ui {
 	WINDOW *status;
 	struct prompt prompt;
 	struct hl_table hl;
+	struct markset marks;
 	struct theme theme;
 	char theme_name[72];
 	bool mono;

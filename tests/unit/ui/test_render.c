@@ -313,6 +313,38 @@ START_TEST(command_line_sort_and_jump)
 }
 END_TEST
 
+START_TEST(marks_for_bulk_actions)
+{
+	setup_screen(40, 240, false);
+	type(":fleet example\r");
+	ui_key(ui, '\t', false); /* the drivers of Example Fleet */
+	ui_key(ui, ' ', false);
+	ui_draw(ui);
+	size_t n = 0;
+	const char *const *ids = ui_marked(ui, &n);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(ids[0], "drv_1");
+	ck_assert_msg(strstr(row_text(LINES - 1), "1 marked"), "%s", row_text(LINES - 1));
+	int y = find_list_row("Marie Curie");
+	ck_assert_int_ge(find_col(y, "*"), 0);
+	ui_key(ui, 'U', false);
+	ui_draw(ui);
+	ui_marked(ui, &n);
+	ck_assert_uint_eq(n, 0);
+	ui_key(ui, 'M', false); /* every driver the list shows */
+	ui_marked(ui, &n);
+	ck_assert_uint_eq(n, 1);
+	teardown_screen();
+	/* Marks feed writes: refused in read-only like the writes. */
+	setup_screen(40, 240, true);
+	ui_key(ui, '\t', false);
+	ui_key(ui, ' ', false);
+	ui_marked(ui, &n);
+	ck_assert_uint_eq(n, 0);
+	teardown_screen();
+}
+END_TEST
+
 /* A refresh that moves a balance redraws that cell highlighted, and only
  * that cell of the row. */
 START_TEST(refresh_change_is_highlighted)
@@ -363,6 +395,7 @@ static Suite *render_suite(void)
 	tcase_add_test(tc, sort_by_wallet_keeps_selection);
 	tcase_add_test(tc, refresh_change_is_highlighted);
 	tcase_add_test(tc, command_line_sort_and_jump);
+	tcase_add_test(tc, marks_for_bulk_actions);
 	suite_add_tcase(s, tc);
 	return s;
 }
