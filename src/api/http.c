@@ -297,12 +297,15 @@ static int client_setopts(struct http_client *c, const struct http_config *cfg, 
 	if (cfg->cacert)
 		SET(CURLOPT_CAINFO, cfg->cacert);
 	if (c->trace) {
-		/* libcurl calls a DEBUGFUNCTION only while VERBOSE is on; with
-		 * the function installed nothing goes to stderr, and every
-		 * line passes the redaction in http_trace.c (SEC-5). */
+		/* The one exception to SEC-5's "never VERBOSE": libcurl calls a
+		 * DEBUGFUNCTION only while VERBOSE is on, so --debug-log needs
+		 * both.  The function is installed first and replaces curl's
+		 * stderr printer, so nothing reaches stderr and every line
+		 * passes the redaction in http_trace.c.  Without --debug-log
+		 * VERBOSE stays off (http_client_options() lets a test check). */
 		SET(CURLOPT_DEBUGFUNCTION, http_trace_curl_cb);
 		SET(CURLOPT_DEBUGDATA, c->trace);
-		SET(CURLOPT_VERBOSE, 1L);
+		SET(CURLOPT_VERBOSE, 1L); /* check-source: allow (SEC-5, see above) */
 	}
 #undef SET
 	if (rc != CURLE_OK)
