@@ -11,20 +11,26 @@
  * until one returns UI_HANDLED.
  *
  * How the forms plug in (see also pane.h):
- *  1. The write actions (edit, new, attach, detach, delete, mark, …) are
+ *  1. The write actions (edit, new, attach, detach, delete, set-status) are
  *     already rows of the table, with keys and help, and writes = true.
  *     Install a handler with action_set_handler(ACT_EDIT, my_edit).  An
  *     action with no handler answers "edit: not available in this build".
  *  2. An entirely new action: action_register() before ui_run(); it gets an
  *     id, is bindable from [keys], listed in help and runnable as :name.
  *  3. Registration happens in ui_extensions_init() (src/ui/extensions.c),
- *     which ui_new() calls once: add one line there per module.
+ *     which ui_actions_init() calls once: add one line there per module.
+ *     (The edit forms' edit_actions_register() is already there.)
  *  4. A handler opens a form as a dialog (ui_dialog_push), reads the
  *     selection (ui_selection), submits jobs with ui_submit() and receives
  *     their replies in its pane's reply() callback.  The callback sees the
  *     reply as it came (r->driver, r->fleet intact); the store takes the
  *     records right after it returns.  A dialog may close itself from the
  *     callback with ui_dialog_close().
+ *  5. A bulk action reads the marked drivers with ui_marked() (Space, M and
+ *     U are the UI's own; the marks are refused in read-only like writes).
+ *  6. Text: everything from the API goes through text_put() (pane.h) or
+ *     san_display(); colours come from theme_attr(TE_*) (theme.h), so a
+ *     dialog follows the theme and NO_COLOR like the rest.
  */
 #ifndef CHARGETUI_UI_H
 #define CHARGETUI_UI_H
@@ -188,9 +194,9 @@ void ui_dialog_close(struct ui *ui, struct pane *dialog);
  * text; API strings in args must have gone through san_display already. */
 void ui_message(struct ui *ui, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Submit a job; the replies go to the store as usual, then to owner's
- * reply() callback if owner is non-NULL and still open.  Returns the job id
- * (0 without a sync). */
+/* Submit a job; its replies go to owner's reply() callback (if owner is
+ * non-NULL and still open), then to the store.  Returns the job id (0 without
+ * a sync: the job is cleared and nothing is sent). */
 uint64_t ui_submit(struct ui *ui, struct job *job, struct pane *owner);
 /* Once at start: register the extra actions of other modules. */
 void ui_extensions_init(void);
