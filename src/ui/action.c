@@ -15,7 +15,7 @@
 #define ACTION_MAX 96
 
 static struct action action_table[ACTION_MAX] = {
-	[ACT_QUIT] = {"quit", "q", "quit chargetui", false, false, NULL},
+	[ACT_QUIT] = {"quit", "q <F10>", "quit chargetui", false, false, NULL},
 	[ACT_HELP] = {"help", "? <F1>", "show every key and command", false, true, NULL},
 	[ACT_COMMAND] = {"command", ":", "command line (:fleet NAME, :driver ID, :sort KEY, :theme NAME, :q)",
 			 false, false, NULL},
@@ -23,7 +23,7 @@ static struct action action_table[ACTION_MAX] = {
 			true, NULL},
 	[ACT_ESCAPE] = {"escape", "<Esc>", "close what is open: dialog, input line, filter, zoom; then back to the fleets", false,
 			true, NULL},
-	[ACT_REFRESH] = {"refresh", "r", "refresh now", false, true, NULL},
+	[ACT_REFRESH] = {"refresh", "r C-r", "refresh now", false, true, NULL},
 	[ACT_REDRAW] = {"redraw", "C-l", "repaint the whole screen", false, true, NULL},
 	[ACT_DOWN] = {"down", "j <Down>", "next row", false, true, NULL},
 	[ACT_UP] = {"up", "k <Up>", "previous row", false, true, NULL},

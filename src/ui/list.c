@@ -171,6 +171,15 @@ static void list_draw(struct pane *p, struct ui *ui)
 		if (rec)
 			list_draw_row(p, ui, ls, 2 + r, rec, i == ls->sel, now);
 	}
+	/* Where the cursor is, on the bottom border (tig, less): with 100,000
+	 * rows the scroll bar alone says little. */
+	if (len > 0 && p->w > 24) {
+		char pos[48];
+		snprintf(pos, sizeof(pos), " %zu/%zu ", ls->sel + 1, len);
+		int pw = (int)strlen(pos);
+		wattrset(w, (attr_t)theme_attr(p->focused ? TE_BORDER_FOCUS : TE_BORDER));
+		mvwaddstr(w, p->h - 1, p->w - pw - 2, pos);
+	}
 	if (len == 0) {
 		bool loading = ui->loading_fleets || ui->loading_drivers || ui->scope_job;
 		const char *empty = ls->filter[0] ? "no match for the filter"

@@ -110,6 +110,41 @@ static unsigned prompt_finish(struct ui *ui, bool accept)
 	return accept ? cmd_exec(ui, line) : UI_HANDLED | UI_REDRAW;
 }
 
+/* Tab on the command line: complete the command word from the commands and
+ * the action table, as far as it is unambiguous (vim, k9s). */
+static void prompt_complete(struct ui *ui, struct prompt *pr)
+{
+	static const char *const cmds[] = {"fleet", "driver", "sort", "theme", "filter", "all", "q"};
+	if (pr->mode != ':' || strchr(pr->buf, ' '))
+		return;
+	char common[64] = "";
+	int matches = 0;
+	size_t len = pr->len;
+	int total = (int)(sizeof(cmds) / sizeof(cmds[0])) + action_count();
+	for (int i = 0; i < total; i++) {
+		const char *name = NULL;
+		if (i < (int)(sizeof(cmds) / sizeof(cmds[0])))
+			name = cmds[i];
+		else if (action_get(i - (int)(sizeof(cmds) / sizeof(cmds[0]))))
+			name = action_get(i - (int)(sizeof(cmds) / sizeof(cmds[0])))->name;
+		if (!name || strncmp(name, pr->buf, len) != 0)
+			continue;
+		if (matches++ == 0) {
+			snprintf(common, sizeof(common), "%s", name);
+			continue;
+		}
+		size_t k = 0;
+		while (common[k] && common[k] == name[k])
+			k++;
+		common[k] = '\0';
+	}
+	if (!matches || strlen(common) <= len)
+		return;
+	snprintf(pr->buf, sizeof(pr->buf), "%s%s", common, matches == 1 ? " " : "");
+	pr->len = strlen(pr->buf);
+	(void)ui;
+}
+
 unsigned prompt_key(struct ui *ui, const struct key_event *ev)
 {
 	struct prompt *pr = &ui->prompt;
@@ -127,6 +162,8 @@ unsigned prompt_key(struct ui *ui, const struct key_event *ev)
 		pr->buf[0] = '\0';
 	} else if (!ev->is_code && c == 23) { /* Ctrl-W */
 		prompt_kill_word(pr);
+	} else if (!ev->is_code && c == '\t') {
+		prompt_complete(ui, pr);
 	} else if (!ev->is_code && c >= 0x20) {
 		prompt_insert(pr, (unsigned)c);
 	} else {

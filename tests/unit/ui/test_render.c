@@ -306,6 +306,10 @@ START_TEST(command_line_sort_and_jump)
 	type(":fleet exa\r");
 	ui_draw(ui);
 	ck_assert_str_eq(ui_selection(ui).fleet->id.v, "flt_1");
+	/* Tab completes a command word as far as it is unambiguous. */
+	type(":ref\t\r");
+	ui_draw(ui);
+	ck_assert_msg(strstr(row_text(LINES - 1), "refreshing"), "%s", row_text(LINES - 1));
 	type(":nonsense\r");
 	ui_draw(ui);
 	ck_assert_msg(strstr(row_text(LINES - 1), "unknown command"), "%s", row_text(LINES - 1));
