@@ -111,8 +111,10 @@ static void reply_apply(struct ui *ui, struct reply *r)
 		break;
 	case REPLY_FLEET: reply_put_fleet(ui, &r->fleet, r); break;
 	case REPLY_DRIVER: reply_put_driver(ui, &r->driver, r); break;
-	case REPLY_DELETED:
+	case REPLY_DELETED: /* by us, or gone on the server (a refresh's 404) */
 		if (r->driver.id.st == FIELD_SET && store_remove_driver(ui->store, r->driver.id.v))
+			ui->dirty = true;
+		if (r->fleet.id.st == FIELD_SET && store_remove_fleet(ui->store, r->fleet.id.v))
 			ui->dirty = true;
 		break;
 	case REPLY_ERROR: reply_error(ui, r); break;
