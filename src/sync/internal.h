@@ -16,6 +16,10 @@
 #define SYNC_STACK_SIZE (512 * 1024) /* JSN-4: independent of ulimit -s */
 #define SYNC_VISIBLE_MAX 60          /* objects refreshed first, per round */
 #define SYNC_WALK_LIMIT 100          /* page size of the background walk */
+/* A list job waits while this many pages sit untaken: the network must not
+ * outrun the UI, or a 100,000-driver load piles up decoded pages (tens of
+ * MiB that the heap keeps after they are freed). */
+#define SYNC_MAX_PENDING_PAGES 4
 
 struct sjob {
 	struct sjob *next;
@@ -36,6 +40,8 @@ struct sync {
 	pthread_mutex_t mu;
 	pthread_cond_t cv_work;    /* workers: a job was queued, or stop */
 	pthread_cond_t cv_refresh; /* refresh thread: now, idle queue, or stop */
+	pthread_cond_t cv_taken;   /* list jobs: the UI took the replies, or stop */
+	size_t pending_pages;      /* list pages posted and not yet taken */
 	bool stop;
 	uint64_t next_id;
 	struct sjob *q_head, *q_tail;

@@ -84,6 +84,8 @@ void sync_post(struct sync *s, struct reply *r)
 	else
 		s->r_head = r;
 	s->r_tail = r;
+	if (r->kind == REPLY_DRIVER_PAGE || r->kind == REPLY_FLEET_PAGE)
+		s->pending_pages++;
 	if (was_empty) {
 		/* The pipe holds at most one byte at a time, so it never fills;
 		 * EAGAIN would only mean a byte is already there. */
@@ -127,6 +129,17 @@ static void set_cancelled(struct api_error *err)
 	err->detail = strdup("cancelled");
 }
 
+/* Flow control: wait until the UI has taken enough pages (or we are
+ * cancelled or stopping). */
+static void wait_taken(struct worker *w)
+{
+	struct sync *s = w->s;
+	pthread_mutex_lock(&s->mu);
+	while (!s->stop && !is_cancelled(w) && s->pending_pages >= SYNC_MAX_PENDING_PAGES)
+		pthread_cond_wait(&s->cv_taken, &s->mu);
+	pthread_mutex_unlock(&s->mu);
+}
+
 /* All pages of a list, one reply each, so the first page shows at once. */
 static void run_list(struct worker *w, const struct sjob *j)
 {
@@ -143,6 +156,7 @@ static void run_list(struct worker *w, const struct sjob *j)
 		return;
 	}
 	for (;;) {
+		wait_taken(w);
 		struct reply *r = job_reply(j, drivers ? REPLY_DRIVER_PAGE : REPLY_FLEET_PAGE, false);
 		int rc = -1;
 		if (is_cancelled(w))
@@ -388,6 +402,7 @@ struct sync *sync_new(const struct sync_config *cfg, struct api_error *err)
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv_work, NULL);
+	pthread_cond_init(&s->cv_taken, NULL);
 	pthread_cond_init(&s->cv_refresh, &ca);
 	pthread_condattr_destroy(&ca);
 	if (sync_init(s, cfg, err) < 0) {
@@ -474,8 +489,10 @@ void sync_cancel(struct sync *s, uint64_t job_id)
 		}
 	}
 	for (int i = 0; !found && i < s->nworkers; i++)
-		if (s->workers[i].cur && s->workers[i].cur->id == job_id)
+		if (s->workers[i].cur && s->workers[i].cur->id == job_id) {
 			__atomic_store_n(&s->workers[i].cancel, 1, __ATOMIC_RELAXED);
+			pthread_cond_broadcast(&s->cv_taken);
+		}
 	if (!s->q_head)
 		pthread_cond_broadcast(&s->cv_refresh);
 	pthread_mutex_unlock(&s->mu);
@@ -494,6 +511,8 @@ struct reply *sync_take(struct sync *s)
 	pthread_mutex_lock(&s->mu);
 	struct reply *r = s->r_head;
 	s->r_head = s->r_tail = NULL;
+	s->pending_pages = 0;
+	pthread_cond_broadcast(&s->cv_taken);
 	char buf[64];
 	while (read(s->wake_rd, buf, sizeof(buf)) > 0)
 		;
@@ -560,6 +579,7 @@ static void sync_stop_threads(struct sync *s)
 	__atomic_store_n(&s->rf_cancel, 1, __ATOMIC_RELAXED);
 	pthread_cond_broadcast(&s->cv_work);
 	pthread_cond_broadcast(&s->cv_refresh);
+	pthread_cond_broadcast(&s->cv_taken);
 	pthread_mutex_unlock(&s->mu);
 	for (int i = 0; s->workers && i < s->nworkers; i++)
 		if (s->workers[i].started)
@@ -596,6 +616,7 @@ void sync_free(struct sync *s)
 	free(s->charge_version);
 	free(s->debug_log_path);
 	pthread_cond_destroy(&s->cv_work);
+	pthread_cond_destroy(&s->cv_taken);
 	pthread_cond_destroy(&s->cv_refresh);
 	pthread_mutex_destroy(&s->mu);
 	free(s);

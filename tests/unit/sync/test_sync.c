@@ -204,6 +204,26 @@ START_TEST(test_list_every_page)
 	ck_assert_uint_eq(dones, 1);
 	ck_assert(g.tail->done);
 	ck_assert_int_eq(poll(&p, 1, 0), 0); /* sync_take drained the pipe */
+
+	/* flow control: a UI that does not take replies holds the list job at
+	 * a few pages, and it resumes when the UI takes them */
+	struct job slow = {.kind = JOB_DRIVERS_LIST};
+	id = sync_submit(s, &slow);
+	usleep(500 * 1000);
+	struct reply *first = sync_take(s);
+	size_t held = 0;
+	for (struct reply *r = first; r; r = r->next)
+		held++;
+	ck_assert_uint_ge(held, 1);
+	ck_assert_uint_le(held, 4);
+	reply_free(first);
+	struct got g2 = {0};
+	ck_assert_ptr_nonnull(wait_for(s, &g2, 20, is_done, &id));
+	size_t rest = 0;
+	for (struct reply *r = g2.head; r; r = r->next)
+		rest += r->dpage.n;
+	ck_assert_uint_eq(rest, 450 - held * 100);
+	reply_free(g2.head);
 	ck_assert_ptr_null(sync_take(s));
 
 	reply_free(g.head);
