@@ -114,6 +114,8 @@ static void reply_apply(struct ui *ui, struct reply *r)
 	case REPLY_DELETED: /* by us, or gone on the server (a refresh's 404) */
 		if (r->driver.id.st == FIELD_SET && store_remove_driver(ui->store, r->driver.id.v))
 			ui->dirty = true;
+		if (r->driver.id.st == FIELD_SET && mark_has(&ui->marks, r->driver.id.v))
+			mark_toggle(&ui->marks, r->driver.id.v); /* no mark on a ghost */
 		if (r->fleet.id.st == FIELD_SET && store_remove_fleet(ui->store, r->fleet.id.v))
 			ui->dirty = true;
 		break;
