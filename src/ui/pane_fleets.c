@@ -56,6 +56,8 @@ static const char *fl_wallet(struct ui *ui, const void *rec, char *buf, size_t n
 
 static const struct list_col fleet_cols[] = {
 	{"name", 0, 0, false, SORT_NAME, 0, fl_name, NULL},
+	/* Priorities: on a narrow pane drivers and sessions stay longest (the
+	 * design sketch), then the wallet; `z` shows every column. */
 	{"status", 9, 3, false, SORT_STATUS, STORE_CHG_OTHER, fl_status, fl_status_elem},
 	{"drivers", 7, 1, true, SORT_DRIVERS, STORE_CHG_DRIVERS, fl_drivers, NULL},
 	{"vehicles", 8, 4, true, SORT_DEFAULT, STORE_CHG_VEHICLES, fl_vehicles, NULL},
