@@ -6,6 +6,7 @@
  * pass/fail.  Usage: bench_store [N]   (default 100000)
  */
 #include <malloc.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,23 +41,60 @@ static const char *first[] = {"Marie", "Mario", "Anna", "Lars", "Chloé", "Ülri
 static const char *last[] = {"Curie", "Rossi", "Müller", "Dubois", "Nguyen", "Okafor",
 			     "Kowalski", "García", "Smith", "Tanaka", "Haddad", "Larsen"};
 
-/* A driver shaped like the contract's example, with varied searchable text. */
+/* 32 base62 characters derived from (kind, n): ids as long as the API's. */
+static void mk_id(char *out, const char *prefix, unsigned kind, unsigned n)
+{
+	static const char b62[] =
+		"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+	uint64_t x = (uint64_t)kind * 0x9E3779B97F4A7C15ull ^ ((uint64_t)n + 1) * 0xBF58476D1CE4E5B9ull;
+	size_t k = strlen(prefix);
+	memcpy(out, prefix, k);
+	for (int i = 0; i < 32; i++) {
+		x ^= x >> 29;
+		x *= 0x94D049BB133111EBull;
+		out[k + i] = b62[(x >> 33) % 62];
+	}
+	out[k + 32] = '\0';
+}
+
+/* A driver shaped like charge-mock's (and the contract's): 36-character ids,
+ * one fleet of 50, one policy of 8, 0-2 stations of 40, 0-1 CPO of 6, 1-2
+ * vehicles of its own. */
 static int make_json(char *buf, size_t n, unsigned i)
 {
 	const char *f = first[i % 16], *l = last[(i / 16) % 12];
+	char id[40], fl[40], pol[40], st1[40], st2[40], v1[40], v2[40];
+	mk_id(id, "drv_", 1, i);
+	mk_id(fl, "flt_", 2, i % 50);
+	mk_id(pol, "pol_", 3, i % 8);
+	mk_id(st1, "chst_", 4, i % 40);
+	mk_id(st2, "chst_", 4, (i / 3) % 40);
+	mk_id(v1, "veh_", 5, i);
+	mk_id(v2, "veh_", 6, i);
+	char stations[100] = "", cpo[40] = "", veh[100];
+	if (i % 3 == 1)
+		snprintf(stations, sizeof(stations), "\"%s\"", st1);
+	else if (i % 3 == 2)
+		snprintf(stations, sizeof(stations), "\"%s\",\"%s\"", st1, st2);
+	if (i % 2)
+		snprintf(cpo, sizeof(cpo), "\"cpo_operator_%u\"", i % 6);
+	if (i % 2)
+		snprintf(veh, sizeof(veh), "\"%s\",\"%s\"", v1, v2);
+	else
+		snprintf(veh, sizeof(veh), "\"%s\"", v1);
 	return snprintf(
 		buf, n,
-		"{\"id\":\"drv_%08uAbC\",\"object\":\"driver\",\"created\":\"2026-03-%02uT10:%02u:00.000Z\","
-		"\"email\":\"%c.%s%u@fleet%u.example.com\",\"fleets\":[\"flt_%06u\"],"
-		"\"license_number\":null,\"metadata\":{},\"name\":\"%s %s\","
-		"\"phone\":\"+3361%07u\",\"policy_ids\":[],"
-		"\"preferences\":{\"charging_speed\":\"fast\",\"currency\":\"eur\","
+		"{\"id\":\"%s\",\"object\":\"driver\",\"created\":\"2026-03-%02uT10:%02u:00.000Z\","
+		"\"email\":\"%c.%s%u@fleet%u.example.com\",\"fleets\":[\"%s\"],"
+		"\"license_number\":\"PL-%08u\",\"metadata\":{},\"name\":\"%s %s\","
+		"\"phone\":\"+4822%07u\",\"policy_ids\":[\"%s\"],"
+		"\"preferences\":{\"charging_speed\":\"fast\",\"currency\":\"pln\","
 		"\"default_payment_method\":null,\"max_price_per_kwh\":null,\"notifications\":true,"
-		"\"preferred_charging_stations\":[],\"preferred_cpos\":[]},"
+		"\"preferred_charging_stations\":[%s],\"preferred_cpos\":[%s]},"
 		"\"status\":\"active\",\"updated\":\"2026-04-01T00:13:30.836Z\","
-		"\"vehicles\":[\"veh_%08u\"],\"wallet_balance\":%u}",
-		i, 1 + i % 28, i % 60, f[0] | 0x20, l, i, i % 97, i % 400, f, l, i % 10000000, i,
-		(i * 7919) % 100000);
+		"\"vehicles\":[%s],\"wallet_balance\":%u}",
+		id, 1 + i % 28, i % 60, f[0] | 0x20, l, i, i % 97, fl, i, f, l, i % 10000000, pol,
+		stations, cpo, veh, (i * 7919) % 100000);
 }
 
 static int cmp_d(const void *a, const void *b)
@@ -79,7 +117,7 @@ static void typing(struct store_view *v, const char *label, const char *const *s
 			double t0 = now_ms();
 			store_view_set_filter(v, steps[i]);
 			last_len = store_view_len(v);
-			store_view_find(v, "drv_00004242AbC");
+			store_view_find(v, "drv_notthere");
 			t[k++] = now_ms() - t0;
 		}
 	}
@@ -112,6 +150,8 @@ int main(int argc, char **argv)
 	long rss1 = rss_kib();
 	printf("bench_store: %u drivers\n", n);
 	printf("  load (decode + put)          %.0f ms\n", load_ms);
+	printf("  JSON per driver              ~%d bytes (mock-like: 36-char ids, arrays)\n",
+	       make_json(buf, sizeof(buf), 4242));
 	printf("  sizeof(struct driver)        %zu bytes\n", sizeof(struct driver));
 	printf("  heap per driver              %.0f bytes (record, strings, haystack, index)\n",
 	       (double)(m1.uordblks - m0.uordblks) / n);
@@ -145,7 +185,9 @@ int main(int argc, char **argv)
 	typing(v, "type 'müller' (UTF-8)", uni, 5, 10);
 	static const char *widen[] = {"zzzz", "e", "zzzz", "e"};
 	typing(v, "worst: widen to ~all rows", widen, 4, 10);
-	store_view_set_fleet(v, "flt_000042");
+	char fid[40];
+	mk_id(fid, "flt_", 2, 42);
+	store_view_set_fleet(v, fid);
 	static const char *fl[] = {"a", "an", "ann", "anna"};
 	typing(v, "in one fleet 'anna'", fl, 4, 10);
 
