@@ -829,6 +829,20 @@ double term_cpu_seconds(struct term *t)
 	return (double)(ut + stt) / (double)sysconf(_SC_CLK_TCK);
 }
 
+char term_proc_state(struct term *t)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)t->pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	char *p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : 0;
+}
+
 long term_rss_kb(struct term *t)
 {
 	char path[64], line[256];

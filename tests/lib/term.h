@@ -117,6 +117,9 @@ bool term_exited(struct term *t);
 /* utime+stime of the child in seconds (from /proc/PID/stat while it runs,
  * from its rusage once reaped); -1 if unknown. */
 double term_cpu_seconds(struct term *t);
+/* The child's scheduler state from /proc/PID/stat ('R', 'S', 'T' stopped,
+ * 'Z' zombie...), or 0 if unknown. */
+char term_proc_state(struct term *t);
 /* VmRSS of the child in KiB, -1 if unknown. */
 long term_rss_kb(struct term *t);
 
