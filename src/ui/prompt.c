@@ -112,7 +112,7 @@ static unsigned prompt_finish(struct ui *ui, bool accept)
 
 /* Tab on the command line: complete the command word from the commands and
  * the action table, as far as it is unambiguous (vim, k9s). */
-static void prompt_complete(struct ui *ui, struct prompt *pr)
+static void prompt_complete(struct prompt *pr)
 {
 	static const char *const cmds[] = {"fleet", "driver", "sort", "theme", "filter", "all", "q"};
 	if (pr->mode != ':' || strchr(pr->buf, ' '))
@@ -142,7 +142,6 @@ static void prompt_complete(struct ui *ui, struct prompt *pr)
 		return;
 	snprintf(pr->buf, sizeof(pr->buf), "%s%s", common, matches == 1 ? " " : "");
 	pr->len = strlen(pr->buf);
-	(void)ui;
 }
 
 unsigned prompt_key(struct ui *ui, const struct key_event *ev)
@@ -163,7 +162,7 @@ unsigned prompt_key(struct ui *ui, const struct key_event *ev)
 	} else if (!ev->is_code && c == 23) { /* Ctrl-W */
 		prompt_kill_word(pr);
 	} else if (!ev->is_code && c == '\t') {
-		prompt_complete(ui, pr);
+		prompt_complete(pr);
 	} else if (!ev->is_code && c >= 0x20) {
 		prompt_insert(pr, (unsigned)c);
 	} else {

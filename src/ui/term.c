@@ -122,13 +122,12 @@ static void term_install_crash_handler(void)
 		sigaction(sigs[i], &sa, NULL);
 }
 
-static void term_modes(bool kiosk)
+static void term_modes(void)
 {
 	/* Raw: ^C ^Z ^\ arrive as keys, so ^C can cancel a text field instead
 	 * of killing the console (ui_key decides), and kiosk mode can ignore
 	 * them.  The same signals sent by kill(1) still come through the
 	 * signalfd. */
-	(void)kiosk;
 	raw();
 	noecho();
 	nonl();
@@ -171,7 +170,8 @@ int term_start(bool kiosk, char *err, size_t n)
 	term_add_reset("cnorm");
 	term_add_reset("sgr0");
 	term_install_crash_handler();
-	term_modes(kiosk);
+	term_modes();
+	(void)kiosk; /* kiosk differs in what keys do (ui.c), not in tty modes */
 	/* Paint the empty screen once, so a later wgetch has nothing of
 	 * stdscr's to refresh over the panes. */
 	refresh();
