@@ -24,9 +24,11 @@ int term_check(char *err, size_t n);
 int term_signals_block(void);
 
 /* Start curses on the controlling terminal (stdin when it is a tty, else
- * /dev/tty), in cbreak (raw in kiosk so ^C ^Z ^\ are plain keys), noecho,
- * keypad, no cursor, ESCDELAY 25 ms, colours if any.  Installs the crash
- * handler (TTY-6).  Returns the input fd to poll, or -1 with err set. */
+ * /dev/tty), in raw mode (^C ^Z ^\ are read as keys and ui_key decides what
+ * they do, so ^C can cancel a text field and kiosk can ignore them), noecho,
+ * keypad, mouse clicks and wheel, no cursor, ESCDELAY 25 ms, colours if any.
+ * Installs the crash handler (TTY-6).  Returns the input fd to poll, or -1
+ * with err set. */
 int term_start(bool kiosk, char *err, size_t n);
 /* True when the locale's codeset is UTF-8 (nl_langinfo(CODESET)). */
 bool term_utf8(void);
