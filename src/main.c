@@ -71,7 +71,8 @@ int main(int argc, char **argv)
 	if (rc == 0) {
 		a.signal_fd = term_signals_block(); /* before any thread (TTY-2) */
 		curl_global_init(CURL_GLOBAL_DEFAULT); /* before any thread (NET-6) */
-		rc = app_start_workers(&a);   /* demo server, sync workers */
+		rc = a.signal_fd < 0 ? fail("cannot watch signals (signalfd)", NULL)
+				     : app_start_workers(&a); /* demo server, sync workers */
 		if (rc == 0)
 			rc = app_console(&a); /* curses, the main loop */
 		app_teardown(&a);
