@@ -49,8 +49,10 @@ struct e2e *e2e_start_in(const char *bin_dir, const char *name, const struct e2e
  * -1 if not found within 2 s. */
 pid_t e2e_console_pid(struct e2e *e);
 
-/* SAN-2 over everything the console wrote (ck_assert), save the raw stream,
- * stop the console (SIGKILL if still running) and the mock, free. */
+/* SAN-2 over everything the console wrote, plus SEC-3 (the whole test key
+ * never in it) and SAN-13 (no title set from data) (ck_assert); stop the
+ * console (SIGKILL if still running) and the mock, free.  The raw stream
+ * is already in <build>/e2e-raw/<name>.raw. */
 void e2e_finish(struct e2e *e);
 
 /* Print the current screen (and why) to stderr: a failing test shows what a

@@ -185,12 +185,14 @@ static char **build_env(const struct term_opts *o, char *termvar, size_t tvlen)
 	for (size_t i = 0; i < n; i++)
 		if (!env_dropped(environ[i]))
 			env[k++] = environ[i];
+	/* Extras first: getenv() takes the first match, so an extra TERM= or
+	 * LANG= overrides the defaults after it. */
+	for (size_t i = 0; i < extra; i++)
+		env[k++] = (char *)o->env[i];
 	snprintf(termvar, tvlen, "TERM=%s", o && o->term ? o->term : "xterm-256color");
 	env[k++] = termvar;
 	env[k++] = "LANG=C.UTF-8";
 	env[k++] = "LC_ALL=C.UTF-8";
-	for (size_t i = 0; i < extra; i++)
-		env[k++] = (char *)o->env[i];
 	env[k] = NULL;
 	return env;
 }

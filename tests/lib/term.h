@@ -25,7 +25,7 @@ struct term;
 struct term_opts {
 	int rows, cols;         /* 0: 40 x 120 */
 	const char *term;       /* NULL: "xterm-256color" */
-	const char *const *env; /* extra "KEY=VALUE" (NULL-terminated), applied last */
+	const char *const *env; /* extra "KEY=VALUE" (NULL-terminated); these win */
 	const char *record_path; /* also append raw bytes to this file, or NULL */
 	bool ignore_sighup;      /* start the program with SIGHUP ignored (nohup) */
 };
@@ -33,7 +33,8 @@ struct term_opts {
 /* Start argv[0] (searched in PATH when it has no '/') in a new pty.  The
  * child's environment is ours minus TERM, LANG, LC_*, COLUMNS, LINES and
  * CHARGE_API_* (so a developer's real key never leaks into a test), plus
- * TERM, LANG=C.UTF-8, LC_ALL=C.UTF-8, then opts->env.  NULL on failure. */
+ * TERM, LANG=C.UTF-8, LC_ALL=C.UTF-8, with opts->env taking precedence.
+ * NULL on failure. */
 struct term *term_spawn(const char *const argv[], const struct term_opts *opts);
 void term_free(struct term *t);
 pid_t term_pid(const struct term *t);
