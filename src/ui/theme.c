@@ -303,7 +303,7 @@ int theme_load(const char *name, struct theme *t, char *err, size_t errn)
 	snprintf(dirs[nd++], sizeof(dirs[0]), "%s", CHARGETUI_SRC_THEMEDIR);
 	for (int i = 0; i < nd; i++) {
 		char path[1200];
-		snprintf(path, sizeof(path), "%s/%s.theme", dirs[i], name);
+		snprintf(path, sizeof(path), "%.1023s/%.64s.theme", dirs[i], name);
 		char *text = theme_read_file(path);
 		if (!text)
 			continue;
