@@ -6,7 +6,7 @@ set -eu
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 PKGS="build-essential cmake pkg-config libncurses-dev libcurl4-openssl-dev \
-      libcjson-dev libmicrohttpd-dev check libvterm-dev tmux ncurses-term openssl"
+      libcjson-dev libmicrohttpd-dev check libvterm-dev tmux ncurses-term openssl curl"
 if [ "${1:-}" = "--screenshots" ]; then
 	PKGS="$PKGS chromium fonts-dejavu-core"
 fi
