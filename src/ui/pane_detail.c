@@ -86,29 +86,10 @@ static void dl_fleet_names(struct detail *d, struct ui *ui, const struct str_lis
 	}
 }
 
-/* Kiosk (a wall screen): personal data is masked, keeping just enough to
- * tell records apart: "m•••@example.com", "+33•••29", "•••". */
-static const char *mask_personal(const struct opt_str *v, char *buf, size_t n)
-{
-	if (v->st != FIELD_SET)
-		return fmt_str(v, buf, n);
-	const char *dots = text_glyph("•••", "***");
-	const char *at = strchr(v->v, '@');
-	size_t len = strlen(v->v);
-	if (at) /* the first byte is ASCII in any real address; else masked too */
-		snprintf(buf, n, "%c%s%s", (unsigned char)v->v[0] < 0x80 ? v->v[0] : '*', dots,
-			 at);
-	else if (len > 6)
-		snprintf(buf, n, "%.3s%s%s", v->v, dots, v->v + len - 2);
-	else
-		snprintf(buf, n, "%s", dots);
-	return buf;
-}
-
 #define DLP(d, ui, key, val)                                                                       \
 	do {                                                                                       \
 		if ((ui)->o.kiosk)                                                                 \
-			DL(d, key, mask_personal, val);                                            \
+			DL(d, key, fmt_masked, val);                                            \
 		else                                                                               \
 			DL(d, key, fmt_str, val);                                                  \
 	} while (0)

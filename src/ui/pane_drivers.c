@@ -16,6 +16,12 @@ static const char *dr_name(struct ui *ui, const void *rec, char *buf, size_t n)
 	return fmt_str(&DRIVER(rec)->name, buf, n);
 }
 
+static const char *dr_email(struct ui *ui, const void *rec, char *buf, size_t n)
+{
+	const struct opt_str *e = &DRIVER(rec)->email;
+	return ui->o.kiosk ? fmt_masked(e, buf, n) : fmt_str(e, buf, n);
+}
+
 static const char *dr_status(struct ui *ui, const void *rec, char *buf, size_t n)
 {
 	return fmt_str(&DRIVER(rec)->status, buf, n);
@@ -62,6 +68,7 @@ static const struct list_col driver_cols[] = {
 	{"speed", 10, 4, false, SORT_DEFAULT, 0, dr_speed, NULL},
 	{"veh", 4, 3, true, SORT_SESSIONS, STORE_CHG_VEHICLES, dr_vehicles, NULL},
 	{"flt", 4, 5, true, SORT_DEFAULT, STORE_CHG_DRIVERS, dr_fleets, NULL},
+	{"email", 32, 6, false, SORT_DEFAULT, STORE_CHG_OTHER, dr_email, NULL}, /* wide panes */
 };
 
 static const void *dr_row(struct store_view *v, size_t i)
