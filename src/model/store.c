@@ -1255,15 +1255,17 @@ static int view_merge_new(struct store_view *v)
 	return 0;
 }
 
-/* memchr for the first byte, then memcmp: on haystacks of ~60 bytes this is
- * several times faster than memmem(), whose per-call setup dominates. */
+/* memchr for the first byte, the second byte inline, then memcmp: on
+ * haystacks of ~60-130 bytes this is several times faster than memmem(),
+ * whose per-call setup dominates, and the inline byte skips most false
+ * starts in random-looking ids. */
 static bool hay_has(const struct rec *r, const char *f, size_t flen)
 {
 	if (r->hay_len < flen)
 		return false;
 	const char *p = r->hay, *last = r->hay + (r->hay_len - flen);
 	while (p <= last && (p = memchr(p, f[0], (size_t)(last - p) + 1))) {
-		if (memcmp(p + 1, f + 1, flen - 1) == 0)
+		if (flen == 1 || (p[1] == f[1] && memcmp(p + 2, f + 2, flen - 2) == 0))
 			return true;
 		p++;
 	}
