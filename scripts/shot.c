@@ -173,7 +173,13 @@ static int render(struct term *t, struct canvas *c, const char *out)
 	c->px = malloc((size_t)c->w * c->h * 3);
 	if (!c->px)
 		return -1;
-	fill(c, 0, 0, c->w, c->h, DEF_BG, 255);
+	/* The margin takes the top-left cell's background, so a theme that
+	 * paints its own background (light) is not framed in the default. */
+	struct term_cell_attrs a0;
+	const uint8_t *margin = DEF_BG;
+	if (term_cell_attrs(t, 0, 0, &a0) == 0 && !a0.bg_default && !a0.reverse)
+		margin = a0.bg_rgb;
+	fill(c, 0, 0, c->w, c->h, margin, 255);
 	for (int r = 0; r < rows; r++)
 		for (int col = 0; col < cols; col++) {
 			struct term_cell_attrs a;
