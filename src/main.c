@@ -77,6 +77,8 @@ int main(int argc, char **argv)
 			rc = app_console(&a); /* curses, the main loop */
 		app_teardown(&a);
 		curl_global_cleanup();
+	} else {
+		secret_free(a.key); /* wiped even when we stop early (SEC-6) */
 	}
 	config_free(&a.cfg);
 	return rc;
