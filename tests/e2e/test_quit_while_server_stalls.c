@@ -33,7 +33,7 @@ START_TEST(resize_redraws_while_a_request_hangs)
 {
 	struct e2e *e = start_stalled("stall_resize");
 	double t0 = term_now_ms();
-	ck_assert_int_eq(term_resize(e->t, 30, 100), 0);
+	ck_assert_int_eq(term_set_size(e->t, 30, 100), 0);
 	bool redrawn = false;
 	while (!redrawn && term_now_ms() - t0 < 1000) {
 		char *last = term_row(e->t, 29);

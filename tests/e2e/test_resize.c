@@ -44,7 +44,7 @@ static bool laid_out(struct e2e *e, const char *fleet, int ms)
 
 static void resize_and_check(struct e2e *e, int rows, int cols, const char *fleet)
 {
-	ck_assert_int_eq(term_resize(e->t, rows, cols), 0);
+	ck_assert_int_eq(term_set_size(e->t, rows, cols), 0);
 	bool ok = laid_out(e, fleet, 3000);
 	if (!ok) {
 		char why[64];
@@ -69,7 +69,7 @@ START_TEST(resizes_relayout_and_survive_a_storm)
 	resize_and_check(e, 24, 80, pre);
 	resize_and_check(e, 60, 200, pre);
 
-	ck_assert_int_eq(term_resize(e->t, 10, 40), 0);
+	ck_assert_int_eq(term_set_size(e->t, 10, 40), 0);
 	E2E_WAIT(e, "too small", 3000);
 
 	resize_and_check(e, 40, 120, pre);
@@ -79,7 +79,7 @@ START_TEST(resizes_relayout_and_survive_a_storm)
 	double t0 = term_now_ms();
 	for (int i = 0; i < 50; i++) {
 		const int *sz = sizes[i % 7];
-		term_resize(e->t, sz[0], sz[1]);
+		term_set_size(e->t, sz[0], sz[1]);
 		/* The storm is a rate (50 in 1 s), so spacing is by the clock. */
 		struct timespec ts = { 0, 19 * 1000000L };
 		nanosleep(&ts, NULL);

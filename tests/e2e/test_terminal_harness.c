@@ -131,7 +131,7 @@ START_TEST(keys_resize_and_exit)
 	term_send_keys(t, "abc");
 	term_send_key(t, TK_ENTER);
 	ck_assert(term_wait_for(t, "got:abc", 3000));
-	ck_assert_int_eq(term_resize(t, 30, 100), 0);
+	ck_assert_int_eq(term_set_size(t, 30, 100), 0);
 	ck_assert(term_wait_for(t, "30 100", 3000));
 	ck_assert_int_eq(term_cols(t), 100);
 	ck_assert(term_cpu_seconds(t) >= 0);

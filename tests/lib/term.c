@@ -655,7 +655,7 @@ char *term_title(struct term *t)
 	return s;
 }
 
-int term_resize(struct term *t, int rows, int cols)
+int term_set_size(struct term *t, int rows, int cols)
 {
 	struct winsize ws = { .ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols };
 	pthread_mutex_lock(&t->mu);

@@ -90,8 +90,9 @@ bool term_altscreen(struct term *t);
 char *term_title(struct term *t); /* last title set (OSC 0/2), "" if never */
 
 /* Resize the pty (TIOCSWINSZ delivers SIGWINCH to the foreground group) and
- * the emulator. */
-int term_resize(struct term *t, int rows, int cols);
+ * the emulator.  (Not "term_resize": the console's own src/ui/term.c has
+ * that name, and tests may link both.) */
+int term_set_size(struct term *t, int rows, int cols);
 
 /* Raw stream: a malloc'd copy of everything the program wrote. */
 unsigned char *term_raw_bytes(struct term *t, size_t *len);
