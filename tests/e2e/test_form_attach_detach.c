@@ -1,0 +1,365 @@
+/*
+ * test_form_attach_detach.c — a user attaches a driver to another fleet
+ * (`a`, types part of the fleet's name in the searchable picker, Enter) and
+ * detaches it again (`d`, picks the fleet, confirms with y).  On the wire:
+ * exactly one POST /v1/drivers/ID/attach, then one .../detach, each with
+ * body exactly {"fleet":"flt_…"} and an Idempotency-Key; nothing before the
+ * confirmation.  On screen: the fleet's driver count in the fleets pane goes
+ * up by one and back down (contract: total_drivers follows on the next read).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "e2e.h"
+
+/* ---- helpers (static: tests/lib belongs to another engineer) */
+
+static struct e2e *start(const char *name, const char *const *args)
+{
+	struct mock_options mo = { .fleets = -1, .drivers = -1, .seed = 7, .rate_limit = -1,
+				   .quiet = true };
+	struct e2e_opts o = { .mock = &mo, .args = args };
+	struct e2e *e = e2e_start(name, &o);
+	E2E_WAIT(e, "Fleets (", 10000);
+	ck_assert(term_wait_idle(e->t, 300, 5000));
+	return e;
+}
+
+static bool plain(const char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+			return false;
+	return s != NULL;
+}
+
+typedef bool (*drv_pred)(const cJSON *d);
+
+/* The first driver (oracle) matching pred in a plain-named fleet; its
+ * fleet's index (API order = the fleets pane's order) in *ia.  The caller
+ * deletes the returned copy. */
+static cJSON *pick_driver(struct mockctl *mc, const cJSON *fleets, drv_pred pred, int *ia)
+{
+	for (int i = 0; i < cJSON_GetArraySize(fleets); i++) {
+		const cJSON *f = cJSON_GetArrayItem(fleets, i);
+		if (!plain(jstr(f, "name")) || jint(f, "total_drivers", 0) < 2)
+			continue;
+		cJSON *ds = oracle_fleet_drivers(mc, f);
+		const cJSON *d;
+		cJSON *hit = NULL;
+		cJSON_ArrayForEach(d, ds)
+			if (!hit && plain(jstr(d, "name")) && pred(d))
+				hit = cJSON_Duplicate(d, true);
+		cJSON_Delete(ds);
+		if (hit) {
+			*ia = i;
+			return hit;
+		}
+	}
+	return NULL;
+}
+
+/* The selected driver's id as the detail pane shows it ("" if none). */
+static void detail_driver_id(struct e2e *e, char *id, size_t n)
+{
+	id[0] = 0;
+	char *s = term_screen_text(e->t);
+	const char *p = s ? strstr(s, "drv_") : NULL;
+	size_t k = 0;
+	while (p && k + 1 < n && (p[k] == '_' || (p[k] >= '0' && p[k] <= '9') ||
+				  (p[k] >= 'a' && p[k] <= 'z') || (p[k] >= 'A' && p[k] <= 'Z'))) {
+		id[k] = p[k];
+		k++;
+	}
+	id[k] = 0;
+	free(s);
+}
+
+/* Select fleet ia in the fleets pane, focus its drivers, move down until
+ * the detail pane shows driver id. */
+static void goto_driver(struct e2e *e, const cJSON *fleets, int ia, const char *id)
+{
+	for (int i = 0; i < ia; i++)
+		term_send_keys(e->t, "j");
+	char want[96], pre[64];
+	expect_prefix(jstr(cJSON_GetArrayItem(fleets, ia), "name"), 8, pre, sizeof pre);
+	snprintf(want, sizeof want, "Drivers · %s", pre);
+	e2e_wait_str(e, want, 5000);
+	ck_assert(term_wait_idle(e->t, 200, 5000));
+	term_send_key(e->t, TK_TAB);
+	char now[96] = "";
+	for (int i = 0; i < 80; i++) {
+		for (double end = term_now_ms() + 3000; term_now_ms() < end;) {
+			term_wait_idle(e->t, 150, 1000);
+			detail_driver_id(e, now, sizeof now);
+			if (now[0])
+				break;
+		}
+		if (strcmp(now, id) == 0)
+			return;
+		term_send_keys(e->t, "j");
+	}
+	e2e_dump(e, id);
+	ck_abort_msg("could not select driver %s (detail shows %s)", id, now);
+}
+
+/* The console's requests since `since`, once at least `n` POSTs are in
+ * (or timeout). */
+static void wait_posts(struct e2e *e, long since, size_t n, int ms, struct mock_reqs *log)
+{
+	for (double end = term_now_ms() + ms;;) {
+		ck_assert_int_eq(mockctl_requests(e->mc, since, log), 0);
+		if (mock_reqs_count(log, "POST", NULL) >= n || term_now_ms() > end)
+			return;
+		mock_reqs_clear(log);
+		term_wait_output(e->t, term_mark(e->t), 100);
+	}
+}
+
+/* The single POST of the log; fails unless there is exactly one, to path,
+ * with an Idempotency-Key and exactly the body want. */
+static void assert_one_post(struct e2e *e, const struct mock_reqs *log, const char *path,
+			    const char *want)
+{
+	size_t posts = mock_reqs_count(log, "POST", NULL);
+	if (posts != 1)
+		e2e_dump(e, "POST count");
+	ck_assert_msg(posts == 1, "%zu POSTs for one save (want 1)", posts);
+	ck_assert_uint_eq(mock_reqs_mutating(log), 1);
+	for (size_t i = 0; i < log->n; i++) {
+		if (strcmp(log->v[i].method, "POST") != 0)
+			continue;
+		ck_assert_str_eq(log->v[i].path, path);
+		ck_assert_msg(log->v[i].idem_key && *log->v[i].idem_key &&
+				      strlen(log->v[i].idem_key) <= 255,
+			      "POST without a usable Idempotency-Key");
+		ck_assert_msg(log->v[i].body && strcmp(log->v[i].body, want) == 0,
+			      "POST body %s, want exactly %s", log->v[i].body ? log->v[i].body : "(none)",
+			      want);
+	}
+}
+
+/* No POST arrives for `quiet_ms` after the UI settled. */
+static void assert_no_post(struct e2e *e, long since, int quiet_ms)
+{
+	term_wait_idle(e->t, quiet_ms, quiet_ms + 3000);
+	struct mock_reqs log;
+	ck_assert_int_eq(mockctl_requests(e->mc, since, &log), 0);
+	size_t m = mock_reqs_mutating(&log);
+	if (m)
+		e2e_dump(e, "unexpected write");
+	for (size_t i = 0; m && i < log.n; i++)
+		fprintf(stderr, "  %s %s %s\n", log.v[i].method, log.v[i].path,
+			log.v[i].body ? log.v[i].body : "");
+	mock_reqs_clear(&log);
+	ck_assert_msg(m == 0, "%zu writes sent, want none", m);
+}
+
+static cJSON *server_driver(struct e2e *e, const char *id)
+{
+	char path[128];
+	snprintf(path, sizeof path, "/drivers/%s", id);
+	cJSON *d = mockctl_get(e->mc, path, NULL);
+	ck_assert_ptr_nonnull(d);
+	return d;
+}
+
+static bool one_fleet(const cJSON *d)
+{
+	return cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(d, "fleets")) == 1;
+}
+
+/* The driver count the fleets pane shows for the fleet whose name starts
+ * with pre: the second-to-last number of its row (drivers, sessions), or -1. */
+static long fleet_count_shown(struct e2e *e, const char *pre)
+{
+	int row = -1, col = -1;
+	if (term_find_from(e->t, 2, pre, &row, &col) != 0 || col > 40)
+		return -1;
+	char *text = term_row(e->t, row);
+	if (!text)
+		return -1;
+	char *cut = strstr(text, "││"); /* the fleets pane ends here */
+	if (cut)
+		*cut = 0;
+	long nums[2] = { -1, -1 };
+	int got = 0;
+	char *p = text + strlen(text);
+	while (p > text && got < 2) {
+		while (p > text && !(p[-1] >= '0' && p[-1] <= '9'))
+			p--;
+		char *endp = p;
+		while (p > text && ((p[-1] >= '0' && p[-1] <= '9') || p[-1] == ','))
+			p--;
+		if (endp == p)
+			break;
+		long v = 0;
+		for (char *q = p; q < endp; q++)
+			if (*q != ',')
+				v = v * 10 + (*q - '0');
+		nums[got++] = v;
+	}
+	free(text);
+	return got == 2 ? nums[1] : -1;
+}
+
+static void wait_fleet_count(struct e2e *e, const char *pre, long want, const char *why)
+{
+	long shown = -1;
+	for (double end = term_now_ms() + 8000; term_now_ms() < end;) {
+		shown = fleet_count_shown(e, pre);
+		if (shown == want)
+			return;
+		term_wait_output(e->t, term_mark(e->t), 200);
+	}
+	e2e_dump(e, why);
+	ck_abort_msg("%s: fleet %s shows %ld drivers, want %ld", why, pre, shown, want);
+}
+
+static bool in_list(const cJSON *arr, const char *id)
+{
+	const cJSON *x;
+	cJSON_ArrayForEach(x, arr)
+		if (cJSON_IsString(x) && strcmp(x->valuestring, id) == 0)
+			return true;
+	return false;
+}
+
+/* Type the first 6 characters of the fleet's name into an open picker. */
+static void type_filter(struct e2e *e, const char *name)
+{
+	for (const char *k = name; *k && k < name + 6; k++) {
+		term_send_bytes(e->t, k, 1);
+		term_wait_idle(e->t, 50, 1000);
+	}
+	ck_assert(term_wait_idle(e->t, 150, 3000));
+}
+
+START_TEST(attach_then_detach)
+{
+	const char *args[] = { "--refresh", "1", NULL };
+	struct e2e *e = start("form_attach_detach", args);
+	cJSON *fleets = mockctl_get_all(e->mc, "/fleets?limit=100");
+	ck_assert_ptr_nonnull(fleets);
+	int ia = -1;
+	cJSON *drv = pick_driver(e->mc, fleets, one_fleet, &ia);
+	ck_assert_ptr_nonnull(drv);
+	char id[96];
+	snprintf(id, sizeof id, "%s", jstr(drv, "id"));
+
+	/* Target: a plain-named fleet the driver is not in, whose first six
+	 * characters no other fleet shares (so typing them finds it alone). */
+	const cJSON *t = NULL, *f, *g;
+	cJSON_ArrayForEach(f, fleets)
+	{
+		if (t || !plain(jstr(f, "name")) || strlen(jstr(f, "name")) < 6 ||
+		    in_list(cJSON_GetObjectItemCaseSensitive(drv, "fleets"), jstr(f, "id")))
+			continue;
+		int same = 0;
+		cJSON_ArrayForEach(g, fleets)
+			same += jstr(g, "name") && strncmp(jstr(g, "name"), jstr(f, "name"), 6) == 0;
+		if (same == 1)
+			t = f;
+	}
+	ck_assert_msg(t != NULL, "no fleet to attach to");
+	char tid[96], tname[128], tpre[64];
+	snprintf(tid, sizeof tid, "%s", jstr(t, "id"));
+	snprintf(tname, sizeof tname, "%s", jstr(t, "name"));
+	expect_prefix(tname, 12, tpre, sizeof tpre);
+	long before = jint(t, "total_drivers", -1);
+	ck_assert_int_ge(before, 0);
+
+	goto_driver(e, fleets, ia, id);
+	wait_fleet_count(e, tpre, before, "fleet count before attach");
+
+	/* Attach. */
+	char want_path[192], want_body[160];
+	snprintf(want_body, sizeof want_body, "{\"fleet\":\"%s\"}", tid);
+	long since = mockctl_last_seq(e->mc);
+	term_send_keys(e->t, "a");
+	E2E_WAIT(e, "Attach to fleet", 3000);
+	type_filter(e, tname);
+	term_send_key(e->t, TK_ENTER);
+	struct mock_reqs log;
+	wait_posts(e, since, 1, 5000, &log);
+	snprintf(want_path, sizeof want_path, "/v1/drivers/%s/attach", id);
+	assert_one_post(e, &log, want_path, want_body);
+	mock_reqs_clear(&log);
+	E2E_WAIT(e, "attached", 5000);
+	wait_fleet_count(e, tpre, before + 1, "fleet count after attach");
+	cJSON *srv = server_driver(e, id);
+	ck_assert(in_list(cJSON_GetObjectItemCaseSensitive(srv, "fleets"), tid));
+	cJSON_Delete(srv);
+
+	/* Detach: two fleets now, so a picker, then a question; nothing is
+	 * sent before y. */
+	since = mockctl_last_seq(e->mc);
+	term_send_keys(e->t, "d");
+	E2E_WAIT(e, "Detach from fleet", 3000);
+	type_filter(e, tname);
+	term_send_key(e->t, TK_ENTER);
+	E2E_WAIT(e, "detach ", 3000);
+	assert_no_post(e, since, 400);
+	term_send_keys(e->t, "y");
+	wait_posts(e, since, 1, 5000, &log);
+	snprintf(want_path, sizeof want_path, "/v1/drivers/%s/detach", id);
+	assert_one_post(e, &log, want_path, want_body);
+	mock_reqs_clear(&log);
+	E2E_WAIT(e, "detached", 5000);
+	wait_fleet_count(e, tpre, before, "fleet count after detach");
+	srv = server_driver(e, id);
+	ck_assert(!in_list(cJSON_GetObjectItemCaseSensitive(srv, "fleets"), tid));
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(srv, "fleets")), 1);
+	cJSON_Delete(srv);
+
+	cJSON_Delete(drv);
+	cJSON_Delete(fleets);
+	e2e_finish(e);
+}
+END_TEST
+
+/* n / Esc on the question: no detach is sent. */
+START_TEST(detach_declined_sends_nothing)
+{
+	struct e2e *e = start("form_detach_declined", NULL);
+	cJSON *fleets = mockctl_get_all(e->mc, "/fleets?limit=100");
+	ck_assert_ptr_nonnull(fleets);
+	int ia = -1;
+	cJSON *drv = pick_driver(e->mc, fleets, one_fleet, &ia);
+	ck_assert_ptr_nonnull(drv);
+	goto_driver(e, fleets, ia, jstr(drv, "id"));
+	long since = mockctl_last_seq(e->mc);
+	term_send_keys(e->t, "d");
+	E2E_WAIT(e, "detach ", 3000); /* one fleet: straight to the question */
+	term_send_keys(e->t, "n");
+	ck_assert(term_wait_gone(e->t, "detach ", 3000));
+	term_send_keys(e->t, "d");
+	E2E_WAIT(e, "detach ", 3000);
+	term_send_key(e->t, TK_ESC);
+	ck_assert(term_wait_gone(e->t, "detach ", 3000));
+	assert_no_post(e, since, 500);
+	cJSON *srv = server_driver(e, jstr(drv, "id"));
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(srv, "fleets")), 1);
+	cJSON_Delete(srv);
+	cJSON_Delete(drv);
+	cJSON_Delete(fleets);
+	e2e_finish(e);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("form_attach_detach");
+	TCase *tc = tcase_create("attach");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, attach_then_detach);
+	tcase_add_test(tc, detach_declined_sends_nothing);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return e2e_run(suite());
+}
