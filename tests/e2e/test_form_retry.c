@@ -259,6 +259,80 @@ START_TEST(a_503_is_retried_with_the_same_key_and_body)
 }
 END_TEST
 
+/* 503 three times: three attempts (RTY-4), one key, one body; then the
+ * form stays open with the input intact and the error in it, the server
+ * is untouched, and saving again (the mock healthy) applies it. */
+START_TEST(retries_exhausted_keep_the_form_and_saving_again_applies)
+{
+	char id[96], path[160];
+	cJSON *drv;
+	struct e2e *e = start_at_driver("form_retry_exhausted", id, sizeof id, &drv);
+	snprintf(path, sizeof path, "/v1/drivers/%s", id);
+	ck_assert_int_eq(mockctl_faults(e->mc, "status=503x3,path=/v1/drivers/,method=POST"), 0);
+
+	long since = mockctl_last_seq(e->mc);
+	open_form(e);
+	set_field(e, 2, NEW_PHONE);
+	save(e);
+	struct mock_reqs log;
+	wait_posts(e, since, 3, 15000, &log);
+	/* Let a (wrong) fourth attempt show itself. */
+	mock_reqs_clear(&log);
+	term_wait_idle(e->t, 1500, 8000);
+	ck_assert_int_eq(mockctl_requests(e->mc, since, &log), 0);
+	size_t posts = mock_reqs_count(&log, "POST", NULL);
+	if (posts != 3)
+		e2e_dump(e, "after three 503s");
+	ck_assert_msg(posts == 3, "%zu attempts, want 3 (at most 2 retries)", posts);
+	const char *key = NULL, *body = NULL;
+	for (size_t i = 0; i < log.n; i++) {
+		if (strcmp(log.v[i].method, "POST"))
+			continue;
+		ck_assert_int_eq(log.v[i].status, 503);
+		ck_assert_str_eq(log.v[i].path, path);
+		ck_assert_msg(log.v[i].idem_key && *log.v[i].idem_key, "attempt without a key");
+		if (!key) {
+			key = log.v[i].idem_key;
+			body = log.v[i].body;
+		}
+		ck_assert_str_eq(log.v[i].idem_key, key);
+		ck_assert_str_eq(log.v[i].body, body);
+	}
+	ck_assert_str_eq(body, "{\"phone\":\"" NEW_PHONE "\"}");
+	mock_reqs_clear(&log);
+	E2E_WAIT(e, "Edit driver", 1000);
+	E2E_WAIT(e, NEW_PHONE, 1000);
+	/* The error, in the form's banner (under its title). */
+	int tr = -1;
+	ck_assert_int_eq(term_find(e->t, "Edit driver", &tr, NULL), 0);
+	char *banner = term_row(e->t, tr + 1);
+	if (!banner || !has_token(banner, "503"))
+		e2e_dump(e, "banner after three 503s");
+	ck_assert_msg(banner && has_token(banner, "503"), "no 503 error in the form: %s", banner);
+	free(banner);
+	cJSON *srv = server_driver(e, id);
+	ck_assert_str_eq(jstr(srv, "phone"), jstr(drv, "phone"));
+	cJSON_Delete(srv);
+
+	since = mockctl_last_seq(e->mc);
+	save(e);
+	wait_posts(e, since, 1, 5000, &log);
+	ck_assert_uint_eq(mock_reqs_count(&log, "POST", path), 1);
+	for (size_t i = 0; i < log.n; i++)
+		if (!strcmp(log.v[i].method, "POST")) {
+			ck_assert_int_eq(log.v[i].status, 200);
+			ck_assert_str_eq(log.v[i].body, "{\"phone\":\"" NEW_PHONE "\"}");
+		}
+	mock_reqs_clear(&log);
+	ck_assert(term_wait_gone(e->t, "Edit driver", 5000));
+	srv = server_driver(e, id);
+	ck_assert_str_eq(jstr(srv, "phone"), NEW_PHONE);
+	cJSON_Delete(srv);
+	cJSON_Delete(drv);
+	e2e_finish(e);
+}
+END_TEST
+
 START_TEST(a_phone_that_is_not_e164_is_shown_at_the_field_and_not_sent)
 {
 	char id[96];
@@ -328,6 +402,7 @@ static Suite *suite(void)
 	TCase *tc = tcase_create("retry");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, a_503_is_retried_with_the_same_key_and_body);
+	tcase_add_test(tc, retries_exhausted_keep_the_form_and_saving_again_applies);
 	tcase_add_test(tc, a_phone_that_is_not_e164_is_shown_at_the_field_and_not_sent);
 	tcase_add_test(tc, control_characters_are_refused_at_the_field);
 	suite_add_tcase(s, tc);
