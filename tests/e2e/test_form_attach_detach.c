@@ -319,6 +319,96 @@ START_TEST(attach_then_detach)
 }
 END_TEST
 
+/* RTY-1's own case: the mock applies the attach and closes the connection
+ * before answering.  The console retries with the same key and body, the
+ * mock replays its first answer, and the driver is attached once: the
+ * console says "attached" (not a 409 "already in that fleet") and the
+ * count goes up by exactly one. */
+START_TEST(attach_reset_after_commit_is_applied_once)
+{
+	const char *args[] = { "--refresh", "1", NULL };
+	struct e2e *e = start("form_attach_reset_after_commit", args);
+	cJSON *fleets = mockctl_get_all(e->mc, "/fleets?limit=100");
+	ck_assert_ptr_nonnull(fleets);
+	int ia = -1;
+	cJSON *drv = pick_driver(e->mc, fleets, one_fleet, &ia);
+	ck_assert_ptr_nonnull(drv);
+	char id[96];
+	snprintf(id, sizeof id, "%s", jstr(drv, "id"));
+	const cJSON *t = NULL, *f, *g;
+	cJSON_ArrayForEach(f, fleets)
+	{
+		if (t || !plain(jstr(f, "name")) || strlen(jstr(f, "name")) < 6 ||
+		    in_list(cJSON_GetObjectItemCaseSensitive(drv, "fleets"), jstr(f, "id")))
+			continue;
+		int same = 0;
+		cJSON_ArrayForEach(g, fleets)
+			same += jstr(g, "name") && strncmp(jstr(g, "name"), jstr(f, "name"), 6) == 0;
+		if (same == 1)
+			t = f;
+	}
+	ck_assert_ptr_nonnull(t);
+	char tid[96], tname[128], tpre[64], want_path[192], want_body[160];
+	snprintf(tid, sizeof tid, "%s", jstr(t, "id"));
+	snprintf(tname, sizeof tname, "%s", jstr(t, "name"));
+	expect_prefix(tname, 12, tpre, sizeof tpre);
+	long before = jint(t, "total_drivers", -1);
+	goto_driver(e, fleets, ia, id);
+	wait_fleet_count(e, tpre, before, "fleet count before attach");
+
+	ck_assert_int_eq(mockctl_faults(e->mc, "drop=after,path=/v1/drivers/,method=POST"), 0);
+	long since = mockctl_last_seq(e->mc);
+	term_send_keys(e->t, "a");
+	E2E_WAIT(e, "Attach to fleet", 3000);
+	type_filter(e, tname);
+	term_send_key(e->t, TK_ENTER);
+	struct mock_reqs log;
+	wait_posts(e, since, 2, 10000, &log);
+	mock_reqs_clear(&log);
+	E2E_WAIT(e, "attached", 10000);
+	term_wait_idle(e->t, 500, 3000);
+	ck_assert_int_eq(mockctl_requests(e->mc, since, &log), 0);
+	snprintf(want_path, sizeof want_path, "/v1/drivers/%s/attach", id);
+	snprintf(want_body, sizeof want_body, "{\"fleet\":\"%s\"}", tid);
+	size_t posts = mock_reqs_count(&log, "POST", NULL);
+	ck_assert_msg(posts >= 2, "%zu attach requests, want the dropped one and a retry", posts);
+	const char *key = NULL;
+	bool ok200 = false;
+	for (size_t i = 0; i < log.n; i++) {
+		if (strcmp(log.v[i].method, "POST"))
+			continue;
+		ck_assert_str_eq(log.v[i].path, want_path);
+		ck_assert_msg(log.v[i].body && !strcmp(log.v[i].body, want_body), "body %s",
+			      log.v[i].body ? log.v[i].body : "(none)");
+		ck_assert_msg(log.v[i].idem_key && *log.v[i].idem_key, "attach without a key");
+		if (!key)
+			key = log.v[i].idem_key;
+		ck_assert_msg(!strcmp(log.v[i].idem_key, key), "retry with another key: %s vs %s",
+			      log.v[i].idem_key, key);
+		ok200 |= log.v[i].status == 200;
+	}
+	ck_assert_msg(ok200, "no attempt got the (replayed) 200");
+	mock_reqs_clear(&log);
+	ck_assert_msg(term_find(e->t, "already", NULL, NULL) != 0, "console reports a conflict");
+	wait_fleet_count(e, tpre, before + 1, "fleet count after attach");
+	cJSON *tf = mockctl_get(e->mc, "/fleets?limit=100", NULL);
+	ck_assert_ptr_nonnull(tf);
+	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(tf, "data"))
+		if (!strcmp(jstr(f, "id"), tid))
+			ck_assert_int_eq(jint(f, "total_drivers", -1), before + 1);
+	cJSON_Delete(tf);
+	cJSON *srv = server_driver(e, id);
+	int n = 0;
+	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(srv, "fleets"))
+		n += cJSON_IsString(g) && !strcmp(g->valuestring, tid);
+	ck_assert_int_eq(n, 1);
+	cJSON_Delete(srv);
+	cJSON_Delete(drv);
+	cJSON_Delete(fleets);
+	e2e_finish(e);
+}
+END_TEST
+
 /* n / Esc on the question: no detach is sent. */
 START_TEST(detach_declined_sends_nothing)
 {
@@ -355,6 +445,7 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, attach_then_detach);
 	tcase_add_test(tc, detach_declined_sends_nothing);
+	tcase_add_test(tc, attach_reset_after_commit_is_applied_once);
 	suite_add_tcase(s, tc);
 	return s;
 }
