@@ -356,6 +356,54 @@ START_TEST(missing_or_bad_email_is_shown_at_the_field_and_nothing_is_sent)
 }
 END_TEST
 
+/* The create goes through but the attach to the fleet in view fails (503
+ * on every attempt).  The driver exists now: whatever the console shows,
+ * saving the form again must not create a second driver. */
+START_TEST(attach_failing_after_create_never_creates_twice)
+{
+	char fid[96];
+	cJSON *fleets;
+	struct e2e *e = start_in_fleet("form_create_attach_fails", fid, sizeof fid, &fleets);
+	/* "/v1/drivers/" matches the attach, not the create (/v1/drivers). */
+	ck_assert_int_eq(mockctl_faults(e->mc, "status=503x3,path=/v1/drivers/,method=POST"), 0);
+	long since = mockctl_last_seq(e->mc);
+	open_create(e);
+	set_field(e, 0, NEW_NAME);
+	set_field(e, 1, NEW_EMAIL);
+	save(e);
+	struct mock_reqs log;
+	wait_posts(e, since, 4, 15000, &log); /* create + 3 attach attempts */
+	ck_assert_uint_eq(mock_reqs_count(&log, "POST", NULL), 4);
+	mock_reqs_clear(&log);
+	ck_assert(term_wait_idle(e->t, 500, 5000));
+	/* A user who sees the form still open saves again. */
+	if (term_find(e->t, "New driver in ", NULL, NULL) == 0) {
+		save(e);
+		term_wait_idle(e->t, 1000, 8000);
+	}
+	ck_assert_int_eq(mockctl_requests(e->mc, since, &log), 0);
+	size_t creates = 0;
+	for (size_t i = 0; i < log.n; i++)
+		creates += !strcmp(log.v[i].method, "POST") && !strcmp(log.v[i].path, "/v1/drivers") &&
+			   log.v[i].status == 200;
+	mock_reqs_clear(&log);
+	cJSON *all = mockctl_get_all(e->mc, "/drivers?limit=100");
+	ck_assert_ptr_nonnull(all);
+	int made = 0;
+	const cJSON *d;
+	cJSON_ArrayForEach(d, all)
+		made += jstr(d, "email") && !strcmp(jstr(d, "email"), NEW_EMAIL);
+	cJSON_Delete(all);
+	if (made != 1 || creates != 1)
+		e2e_dump(e, "after a create whose attach failed, saved again");
+	ck_assert_msg(made == 1 && creates == 1,
+		      "%d drivers named " NEW_EMAIL " on the server, %zu creates applied (want 1)",
+		      made, creates);
+	cJSON_Delete(fleets);
+	e2e_finish(e);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("form_create");
@@ -364,6 +412,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, create_sends_name_and_email_then_attaches_to_the_fleet_in_view);
 	tcase_add_test(tc, create_with_attach_toggled_off_sends_no_attach);
 	tcase_add_test(tc, missing_or_bad_email_is_shown_at_the_field_and_nothing_is_sent);
+	tcase_add_test(tc, attach_failing_after_create_never_creates_twice);
 	suite_add_tcase(s, tc);
 	return s;
 }
