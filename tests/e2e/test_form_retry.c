@@ -489,6 +489,43 @@ START_TEST(control_characters_are_refused_at_the_field)
 }
 END_TEST
 
+/* SAN-12: a pasted "ESC [201~" (the end of a bracketed paste, as a
+ * terminal without paste mode passes it through) is refused with an inline
+ * error, like any other control character; it is never sent. */
+START_TEST(pasted_esc_sequence_is_refused_at_the_field)
+{
+	char id[96];
+	cJSON *drv;
+	struct e2e *e = start_at_driver("form_retry_pasted_esc", id, sizeof id, &drv);
+	long since = mockctl_last_seq(e->mc);
+	open_form(e);
+	term_send_key(e->t, TK_TAB);
+	term_send_key(e->t, TK_TAB);
+	term_send_key(e->t, TK_ENTER);
+	term_send_keys(e->t, "\x15+3318900");
+	ck_assert(term_wait_idle(e->t, 200, 3000));
+	term_send_keys(e->t, "\x1b[201~0029"); /* one paste: as one write */
+	bool shown = term_wait_for(e->t, "control or invisible", 3000);
+	if (!shown)
+		e2e_dump(e, "after a pasted ESC [201~");
+	/* Whatever happened, finish the way a user would and check the wire. */
+	term_send_key(e->t, TK_ENTER);
+	term_wait_idle(e->t, 200, 3000);
+	save(e);
+	term_wait_idle(e->t, 800, 5000);
+	struct mock_reqs log;
+	ck_assert_int_eq(mockctl_requests(e->mc, since, &log), 0);
+	for (size_t i = 0; i < log.n; i++)
+		ck_assert_msg(!log.v[i].body || (!strstr(log.v[i].body, "201~") &&
+						 !strstr(log.v[i].body, "\\u001b")),
+			      "sent %s", log.v[i].body);
+	mock_reqs_clear(&log);
+	ck_assert_msg(shown, "no inline error for a pasted ESC [201~ (SAN-12)");
+	cJSON_Delete(drv);
+	e2e_finish(e);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("form_retry");
@@ -500,6 +537,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, unknown_outcome_applied_is_verified_not_resent);
 	tcase_add_test(tc, a_phone_that_is_not_e164_is_shown_at_the_field_and_not_sent);
 	tcase_add_test(tc, control_characters_are_refused_at_the_field);
+	tcase_add_test(tc, pasted_esc_sequence_is_refused_at_the_field);
 	suite_add_tcase(s, tc);
 	return s;
 }
