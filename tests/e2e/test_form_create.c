@@ -79,8 +79,24 @@ static void detail_driver_id(struct e2e *e, char *id, size_t n)
 	free(s);
 }
 
+/* The first screen row at or after `from` holding text in the right-hand
+ * panes (after the first "││"), or -1. */
+static int right_row_with(struct e2e *e, int from, const char *text)
+{
+	for (int r = from; r < term_rows(e->t); r++) {
+		char *s = term_row(e->t, r);
+		const char *cut = s ? strstr(s, "││") : NULL;
+		bool hit = cut && strstr(cut, text);
+		free(s);
+		if (hit)
+			return r;
+	}
+	return -1;
+}
+
 /* Select fleet ia in the fleets pane, focus its drivers, move down until
- * the detail pane shows driver id. */
+ * the detail pane shows driver id (first in one go to the row holding its
+ * name when that row is on screen, then one step at a time). */
 static void goto_driver(struct e2e *e, const cJSON *fleets, int ia, const char *id)
 {
 	for (int i = 0; i < ia; i++)
@@ -91,6 +107,16 @@ static void goto_driver(struct e2e *e, const cJSON *fleets, int ia, const char *
 	e2e_wait_str(e, want, 5000);
 	ck_assert(term_wait_idle(e->t, 200, 5000));
 	term_send_key(e->t, TK_TAB);
+	ck_assert(term_wait_idle(e->t, 200, 5000));
+	char path[128];
+	snprintf(path, sizeof path, "/drivers/%s", id);
+	cJSON *d = mockctl_get(e->mc, path, NULL);
+	ck_assert_ptr_nonnull(d);
+	expect_prefix(jstr(d, "name"), 10, pre, sizeof pre);
+	cJSON_Delete(d);
+	int sel = right_row_with(e, 1, "▶"), at = pre[0] ? right_row_with(e, 1, pre) : -1;
+	for (int i = 0; sel > 0 && at > sel && i < at - sel; i++)
+		term_send_keys(e->t, "j");
 	char now[96] = "";
 	for (int i = 0; i < 80; i++) {
 		for (double end = term_now_ms() + 3000; term_now_ms() < end;) {
