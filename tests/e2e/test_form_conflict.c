@@ -373,6 +373,62 @@ START_TEST(conflict_on_the_same_field_overwrites_only_when_chosen)
 }
 END_TEST
 
+/* No false alarm: the user's own save is not "someone else's change".
+ * Two saves in a row on one driver: the second is not asked about, sends
+ * only its own field, and carries a new Idempotency-Key (another intent). */
+START_TEST(own_earlier_save_is_not_a_conflict)
+{
+	struct e2e *e = start("form_conflict_own_save", NULL);
+	cJSON *fleets = mockctl_get_all(e->mc, "/fleets?limit=100");
+	ck_assert_ptr_nonnull(fleets);
+	int ia = -1;
+	cJSON *drv = pick_driver(e->mc, fleets, one_fleet, &ia);
+	ck_assert_ptr_nonnull(drv);
+	char id[96], path[160], key1[300];
+	snprintf(id, sizeof id, "%s", jstr(drv, "id"));
+	snprintf(path, sizeof path, "/v1/drivers/%s", id);
+	goto_driver(e, fleets, ia, id);
+
+	long since = mockctl_last_seq(e->mc);
+	open_form(e);
+	set_field(e, 2, NEW_PHONE);
+	save(e);
+	struct mock_reqs log;
+	wait_posts(e, since, 1, 5000, &log);
+	assert_one_post(e, &log, path, "{\"phone\":\"" NEW_PHONE "\"}");
+	for (size_t i = 0; i < log.n; i++)
+		if (!strcmp(log.v[i].method, "POST"))
+			snprintf(key1, sizeof key1, "%s", log.v[i].idem_key);
+	mock_reqs_clear(&log);
+	ck_assert(term_wait_gone(e->t, "Edit driver", 5000));
+	E2E_WAIT(e, "saved driver", 3000);
+
+	since = mockctl_last_seq(e->mc);
+	open_form(e);
+	E2E_WAIT(e, NEW_PHONE, 2000); /* the form opens on the saved record */
+	set_field(e, 3, "LIC-E2E-0001"); /* License number */
+	save(e);
+	wait_posts(e, since, 1, 5000, &log);
+	bool asked = term_find(e->t, "changed on the server", NULL, NULL) == 0;
+	if (asked)
+		e2e_dump(e, "second save");
+	ck_assert_msg(!asked, "the user's own earlier save is shown as a conflict");
+	assert_one_post(e, &log, path, "{\"license_number\":\"LIC-E2E-0001\"}");
+	for (size_t i = 0; i < log.n; i++)
+		if (!strcmp(log.v[i].method, "POST"))
+			ck_assert_msg(strcmp(log.v[i].idem_key, key1) != 0,
+				      "a new change reuses the key of the previous one");
+	mock_reqs_clear(&log);
+	cJSON *srv = server_driver(e, id);
+	ck_assert_str_eq(jstr(srv, "phone"), NEW_PHONE);
+	ck_assert_str_eq(jstr(srv, "license_number"), "LIC-E2E-0001");
+	cJSON_Delete(srv);
+	cJSON_Delete(drv);
+	cJSON_Delete(fleets);
+	e2e_finish(e);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("form_conflict");
@@ -380,6 +436,7 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, conflict_is_shown_and_nothing_sent_until_the_user_chooses);
 	tcase_add_test(tc, conflict_on_the_same_field_overwrites_only_when_chosen);
+	tcase_add_test(tc, own_earlier_save_is_not_a_conflict);
 	suite_add_tcase(s, tc);
 	return s;
 }
