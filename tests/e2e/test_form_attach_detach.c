@@ -275,17 +275,25 @@ START_TEST(attach_then_detach)
 	snprintf(id, sizeof id, "%s", jstr(drv, "id"));
 
 	/* Target: a plain-named fleet the driver is not in, whose first six
-	 * characters no other fleet shares (so typing them finds it alone). */
+	 * characters, and the first six of its second word, no other fleet's
+	 * name holds (so typing either finds it alone: attach types part of
+	 * the second word, detach the start). */
 	const cJSON *t = NULL, *f, *g;
 	cJSON_ArrayForEach(f, fleets)
 	{
-		if (t || !plain(jstr(f, "name")) || strlen(jstr(f, "name")) < 6 ||
+		const char *sp = plain(jstr(f, "name")) ? strchr(jstr(f, "name"), ' ') : NULL;
+		if (t || !sp || strlen(sp + 1) < 4 || strlen(jstr(f, "name")) < 6 ||
 		    in_list(cJSON_GetObjectItemCaseSensitive(drv, "fleets"), jstr(f, "id")))
 			continue;
-		int same = 0;
+		char mid[8];
+		snprintf(mid, sizeof mid, "%.6s", sp + 1);
+		int same = 0, mids = 0;
 		cJSON_ArrayForEach(g, fleets)
+		{
 			same += jstr(g, "name") && strncmp(jstr(g, "name"), jstr(f, "name"), 6) == 0;
-		if (same == 1)
+			mids += jstr(g, "name") && strcasestr(jstr(g, "name"), mid) != NULL;
+		}
+		if (same == 1 && mids == 1 && !strchr(mid, ' '))
 			t = f;
 	}
 	ck_assert_msg(t != NULL, "no fleet to attach to");
@@ -305,7 +313,8 @@ START_TEST(attach_then_detach)
 	long since = mockctl_last_seq(e->mc);
 	term_send_keys(e->t, "a");
 	E2E_WAIT(e, "Attach to fleet", 3000);
-	type_filter(e, tname);
+	type_filter(e, strchr(tname, ' ') + 1); /* part of the name, from its middle */
+	E2E_WAIT(e, " 1 of ", 3000); /* the picker kept that one fleet */
 	term_send_key(e->t, TK_ENTER);
 	struct mock_reqs log;
 	wait_posts(e, since, 1, 5000, &log);
