@@ -359,99 +359,6 @@ START_TEST(retries_exhausted_keep_the_form_and_saving_again_applies)
 }
 END_TEST
 
-/* Every attempt of a save gets no answer: the outcome is unknown (RTY-8).
- * The form stays open and says so; nothing is lost. */
-static void save_into_silence(struct e2e *e, const char *spec, long since)
-{
-	ck_assert_int_eq(mockctl_faults(e->mc, spec), 0);
-	open_form(e);
-	set_field(e, 2, NEW_PHONE);
-	save(e);
-	struct mock_reqs log;
-	wait_posts(e, since, 3, 20000, &log);
-	mock_reqs_clear(&log);
-	E2E_WAIT(e, "outcome unknown", 20000);
-	ck_assert_int_eq(mockctl_faults(e->mc, "clear"), 0);
-	E2E_WAIT(e, "Edit driver", 1000);
-	E2E_WAIT(e, NEW_PHONE, 1000);
-}
-
-/* All POSTs since `since` carry one key and one body; their count. */
-static size_t posts_share_one_key(struct e2e *e, long since, const char *body)
-{
-	struct mock_reqs log;
-	ck_assert_int_eq(mockctl_requests(e->mc, since, &log), 0);
-	const char *key = NULL;
-	size_t n = 0;
-	for (size_t i = 0; i < log.n; i++) {
-		if (strcmp(log.v[i].method, "POST"))
-			continue;
-		n++;
-		ck_assert_msg(log.v[i].idem_key && *log.v[i].idem_key, "POST without a key");
-		if (!key)
-			key = log.v[i].idem_key;
-		ck_assert_msg(!strcmp(key, log.v[i].idem_key),
-			      "POST %zu of one change has another key (%s, first %s)", n,
-			      log.v[i].idem_key, key);
-		ck_assert_str_eq(log.v[i].body, body);
-	}
-	mock_reqs_clear(&log);
-	return n;
-}
-
-/* Not applied (dropped before commit): saving again sends the same change
- * with the same Idempotency-Key as the lost attempts (RTY-1). */
-START_TEST(unknown_outcome_not_applied_is_resent_with_the_same_key)
-{
-	char id[96], path[160];
-	cJSON *drv;
-	struct e2e *e = start_at_driver("form_retry_unknown_not_applied", id, sizeof id, &drv);
-	snprintf(path, sizeof path, "/v1/drivers/%s", id);
-	long since = mockctl_last_seq(e->mc);
-	save_into_silence(e, "drop=beforex30,path=/v1/drivers/,method=POST", since);
-	cJSON *srv = server_driver(e, id);
-	ck_assert_str_eq(jstr(srv, "phone"), jstr(drv, "phone"));
-	cJSON_Delete(srv);
-	long mid = mockctl_last_seq(e->mc);
-	save(e);
-	struct mock_reqs log;
-	wait_posts(e, mid, 1, 5000, &log);
-	ck_assert_uint_eq(mock_reqs_count(&log, "POST", path), 1);
-	mock_reqs_clear(&log);
-	ck_assert(term_wait_gone(e->t, "Edit driver", 5000));
-	size_t n = posts_share_one_key(e, since, "{\"phone\":\"" NEW_PHONE "\"}");
-	ck_assert_uint_ge(n, 4);
-	srv = server_driver(e, id);
-	ck_assert_str_eq(jstr(srv, "phone"), NEW_PHONE);
-	cJSON_Delete(srv);
-	cJSON_Delete(drv);
-	e2e_finish(e);
-}
-END_TEST
-
-/* Applied (dropped after commit): saving again first reads the driver,
- * sees the change is there (RTY-8's verify) and sends nothing more. */
-START_TEST(unknown_outcome_applied_is_verified_not_resent)
-{
-	char id[96];
-	cJSON *drv;
-	struct e2e *e = start_at_driver("form_retry_unknown_applied", id, sizeof id, &drv);
-	long since = mockctl_last_seq(e->mc);
-	save_into_silence(e, "drop=afterx30,path=/v1/drivers/,method=POST", since);
-	cJSON *srv = server_driver(e, id);
-	ck_assert_str_eq(jstr(srv, "phone"), NEW_PHONE); /* it did apply */
-	cJSON_Delete(srv);
-	long mid = mockctl_last_seq(e->mc);
-	save(e);
-	E2E_WAIT(e, "already has", 5000);
-	ck_assert(term_wait_gone(e->t, "Edit driver", 3000));
-	assert_no_post(e, mid, 500);
-	posts_share_one_key(e, since, "{\"phone\":\"" NEW_PHONE "\"}");
-	cJSON_Delete(drv);
-	e2e_finish(e);
-}
-END_TEST
-
 START_TEST(a_phone_that_is_not_e164_is_shown_at_the_field_and_not_sent)
 {
 	char id[96];
@@ -559,8 +466,6 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, a_503_is_retried_with_the_same_key_and_body);
 	tcase_add_test(tc, retries_exhausted_keep_the_form_and_saving_again_applies);
-	tcase_add_test(tc, unknown_outcome_not_applied_is_resent_with_the_same_key);
-	tcase_add_test(tc, unknown_outcome_applied_is_verified_not_resent);
 	tcase_add_test(tc, a_phone_that_is_not_e164_is_shown_at_the_field_and_not_sent);
 	tcase_add_test(tc, control_characters_are_refused_at_the_field);
 	tcase_add_test(tc, pasted_esc_sequence_is_refused_at_the_field);
