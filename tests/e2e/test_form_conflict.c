@@ -429,6 +429,37 @@ START_TEST(own_earlier_save_is_not_a_conflict)
 }
 END_TEST
 
+/* With background refresh on, the form notices the other change by itself
+ * (edit_actions.c: the store moved past what the user has seen) and shows
+ * theirs before the user even saves; still nothing is sent. */
+START_TEST(background_refresh_shows_theirs_while_the_form_is_open)
+{
+	const char *args[] = { "--refresh", "1", NULL };
+	struct e2e *e = start("form_conflict_refresh", args);
+	cJSON *fleets = mockctl_get_all(e->mc, "/fleets?limit=100");
+	ck_assert_ptr_nonnull(fleets);
+	int ia = -1;
+	cJSON *drv = pick_driver(e->mc, fleets, one_fleet, &ia);
+	ck_assert_ptr_nonnull(drv);
+	char id[96];
+	snprintf(id, sizeof id, "%s", jstr(drv, "id"));
+	goto_driver(e, fleets, ia, id);
+	open_form(e);
+	long since = mockctl_last_seq(e->mc);
+	ck_assert_int_eq(their_update(e, id, "{\"name\":\"" THEIR_NAME "\"}"), 200);
+	set_field(e, 2, NEW_PHONE);
+	if (!term_wait_for(e->t, "theirs:", 8000)) {
+		e2e_dump(e, "form open during background refresh");
+		ck_abort_msg("the form did not show theirs after a background refresh");
+	}
+	assert_theirs_shown(e);
+	assert_no_post(e, since, 300);
+	cJSON_Delete(drv);
+	cJSON_Delete(fleets);
+	e2e_finish(e);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("form_conflict");
@@ -437,6 +468,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, conflict_is_shown_and_nothing_sent_until_the_user_chooses);
 	tcase_add_test(tc, conflict_on_the_same_field_overwrites_only_when_chosen);
 	tcase_add_test(tc, own_earlier_save_is_not_a_conflict);
+	tcase_add_test(tc, background_refresh_shows_theirs_while_the_form_is_open);
 	suite_add_tcase(s, tc);
 	return s;
 }
