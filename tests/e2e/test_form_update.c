@@ -277,6 +277,23 @@ static void run_end(struct run *r)
 	e2e_finish(r->e);
 }
 
+/* RTY-1: the key is a UUIDv4 (8-4-4-4-12 lowercase or uppercase hex,
+ * version 4, variant 10xx). */
+static bool uuid_v4(const char *k)
+{
+	static const char shape[] = "xxxxxxxx-xxxx-4xxx-Vxxx-xxxxxxxxxxxx";
+	if (!k || strlen(k) != sizeof shape - 1)
+		return false;
+	for (size_t i = 0; shape[i]; i++) {
+		char c = k[i];
+		bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+		if (shape[i] == '-' ? c != '-' : shape[i] == '4' ? c != '4' :
+		    shape[i] == 'V' ? !strchr("89abAB", c) : !hex)
+			return false;
+	}
+	return true;
+}
+
 /* Change only the phone: the body is byte for byte {"phone":"..."}. */
 static void phone_save(struct run *r)
 {
@@ -288,6 +305,10 @@ static void phone_save(struct run *r)
 	struct mock_reqs log;
 	wait_posts(e, since, 1, 5000, &log);
 	assert_one_post(e, &log, r->path, "{\"phone\":\"" NEW_PHONE "\"}");
+	for (size_t i = 0; i < log.n; i++)
+		if (!strcmp(log.v[i].method, "POST"))
+			ck_assert_msg(uuid_v4(log.v[i].idem_key), "Idempotency-Key %s is not a UUIDv4",
+				      log.v[i].idem_key);
 	mock_reqs_clear(&log);
 	if (!term_wait_gone(e->t, "Edit driver", 5000)) {
 		e2e_dump(e, "form still open after a successful save");
