@@ -444,6 +444,60 @@ START_TEST(attach_reset_after_commit_is_applied_once)
 }
 END_TEST
 
+static bool two_fleets(const cJSON *d)
+{
+	return cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(d, "fleets")) == 2;
+}
+
+/* Detach a driver from the fleet in view: one POST .../detach with that
+ * fleet, and the driver leaves the list in view (its count drops by one). */
+START_TEST(detach_from_the_fleet_in_view)
+{
+	const char *args[] = { "--refresh", "1", NULL };
+	struct e2e *e = start("form_detach_in_view", args);
+	cJSON *fleets = mockctl_get_all(e->mc, "/fleets?limit=100");
+	ck_assert_ptr_nonnull(fleets);
+	int ia = -1;
+	cJSON *drv = pick_driver(e->mc, fleets, two_fleets, &ia);
+	ck_assert_ptr_nonnull(drv);
+	const cJSON *a = cJSON_GetArrayItem(fleets, ia);
+	char id[96], aid[96], aname[128], apre[64], want[192], body[160], path[192];
+	snprintf(id, sizeof id, "%s", jstr(drv, "id"));
+	snprintf(aid, sizeof aid, "%s", jstr(a, "id"));
+	snprintf(aname, sizeof aname, "%s", jstr(a, "name"));
+	expect_prefix(aname, 12, apre, sizeof apre);
+	long n = jint(a, "total_drivers", -1);
+	goto_driver(e, fleets, ia, id);
+	snprintf(want, sizeof want, "%s (%ld)", aname, n);
+	e2e_wait_str(e, want, 3000);
+
+	long since = mockctl_last_seq(e->mc);
+	term_send_keys(e->t, "d");
+	E2E_WAIT(e, "Detach from fleet", 3000);
+	type_filter(e, aname);
+	term_send_key(e->t, TK_ENTER);
+	E2E_WAIT(e, "detach ", 3000);
+	assert_no_post(e, since, 300);
+	term_send_keys(e->t, "y");
+	struct mock_reqs log;
+	wait_posts(e, since, 1, 5000, &log);
+	snprintf(path, sizeof path, "/v1/drivers/%s/detach", id);
+	snprintf(body, sizeof body, "{\"fleet\":\"%s\"}", aid);
+	assert_one_post(e, &log, path, body);
+	mock_reqs_clear(&log);
+	snprintf(want, sizeof want, "%s (%ld)", aname, n - 1);
+	e2e_wait_str(e, want, 8000);
+	wait_fleet_count(e, apre, n - 1, "fleet count after detach");
+	cJSON *srv = server_driver(e, id);
+	ck_assert(!in_list(cJSON_GetObjectItemCaseSensitive(srv, "fleets"), aid));
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(srv, "fleets")), 1);
+	cJSON_Delete(srv);
+	cJSON_Delete(drv);
+	cJSON_Delete(fleets);
+	e2e_finish(e);
+}
+END_TEST
+
 /* n / Esc on the question: no detach is sent. */
 START_TEST(detach_declined_sends_nothing)
 {
@@ -480,6 +534,7 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, attach_then_detach);
 	tcase_add_test(tc, detach_declined_sends_nothing);
+	tcase_add_test(tc, detach_from_the_fleet_in_view);
 	tcase_add_test(tc, attach_reset_after_commit_is_applied_once);
 	suite_add_tcase(s, tc);
 	return s;
