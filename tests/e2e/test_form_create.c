@@ -382,6 +382,51 @@ START_TEST(missing_or_bad_email_is_shown_at_the_field_and_nothing_is_sent)
 }
 END_TEST
 
+/* Optional fields filled on create go out with name and email, nothing
+ * else: exactly name, email, phone and preferences.charging_speed. */
+START_TEST(create_with_optional_fields_sends_exactly_those)
+{
+	char fid[96];
+	cJSON *fleets;
+	struct e2e *e = start_in_fleet("form_create_optional", fid, sizeof fid, &fleets);
+	long since = mockctl_last_seq(e->mc);
+	open_create(e);
+	set_field(e, 0, NEW_NAME);
+	set_field(e, 1, NEW_EMAIL);
+	set_field(e, 1, "+33189000031"); /* Email -> Phone */
+	for (int i = 0; i < 2; i++) /* Phone License -> Charging speed (no Status on create) */
+		term_send_key(e->t, TK_TAB);
+	term_send_key(e->t, TK_ENTER);
+	E2E_WAIT(e, "type to filter", 3000);
+	term_send_keys(e->t, "ultra");
+	ck_assert(term_wait_idle(e->t, 150, 3000));
+	term_send_key(e->t, TK_ENTER);
+	ck_assert(term_wait_gone(e->t, "type to filter", 3000));
+	save(e);
+	struct mock_reqs log;
+	wait_posts(e, since, 2, 5000, &log);
+	const struct mock_req *c = NULL;
+	for (size_t i = 0; i < log.n; i++)
+		if (!c && !strcmp(log.v[i].method, "POST"))
+			c = &log.v[i];
+	ck_assert_ptr_nonnull(c);
+	ck_assert_str_eq(c->path, "/v1/drivers");
+	cJSON *b = cJSON_Parse(c->body ? c->body : "");
+	ck_assert_msg(b != NULL, "create body is not JSON: %s", c->body);
+	const cJSON *pr = cJSON_GetObjectItemCaseSensitive(b, "preferences");
+	bool ok = cJSON_GetArraySize(b) == 4 && jstr(b, "name") && !strcmp(jstr(b, "name"), NEW_NAME) &&
+		  jstr(b, "email") && !strcmp(jstr(b, "email"), NEW_EMAIL) && jstr(b, "phone") &&
+		  !strcmp(jstr(b, "phone"), "+33189000031") && cJSON_GetArraySize(pr) == 1 &&
+		  jstr(pr, "charging_speed") && !strcmp(jstr(pr, "charging_speed"), "ultra_fast");
+	ck_assert_msg(ok, "create body %s", c->body);
+	cJSON_Delete(b);
+	mock_reqs_clear(&log);
+	E2E_WAIT(e, "created driver", 5000);
+	cJSON_Delete(fleets);
+	e2e_finish(e);
+}
+END_TEST
+
 /* The create goes through but the attach to the fleet in view fails (503
  * on every attempt).  The driver exists now: whatever the console shows,
  * saving the form again must not create a second driver. */
@@ -438,6 +483,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, create_sends_name_and_email_then_attaches_to_the_fleet_in_view);
 	tcase_add_test(tc, create_with_attach_toggled_off_sends_no_attach);
 	tcase_add_test(tc, missing_or_bad_email_is_shown_at_the_field_and_nothing_is_sent);
+	tcase_add_test(tc, create_with_optional_fields_sends_exactly_those);
 	tcase_add_test(tc, attach_failing_after_create_never_creates_twice);
 	suite_add_tcase(s, tc);
 	return s;
