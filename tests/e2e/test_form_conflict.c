@@ -429,6 +429,38 @@ START_TEST(own_earlier_save_is_not_a_conflict)
 }
 END_TEST
 
+/* Someone else already made the very change the user is saving: the
+ * console reads the driver first, sees its values are there, and sends
+ * nothing (no POST, no question). */
+START_TEST(same_change_made_elsewhere_sends_nothing)
+{
+	struct e2e *e = start("form_conflict_same_change", NULL);
+	cJSON *fleets = mockctl_get_all(e->mc, "/fleets?limit=100");
+	ck_assert_ptr_nonnull(fleets);
+	int ia = -1;
+	cJSON *drv = pick_driver(e->mc, fleets, one_fleet, &ia);
+	ck_assert_ptr_nonnull(drv);
+	char id[96];
+	snprintf(id, sizeof id, "%s", jstr(drv, "id"));
+	goto_driver(e, fleets, ia, id);
+	open_form(e);
+	long since = mockctl_last_seq(e->mc);
+	ck_assert_int_eq(their_update(e, id, "{\"phone\":\"" NEW_PHONE "\"}"), 200);
+	set_field(e, 2, NEW_PHONE);
+	save(e);
+	E2E_WAIT(e, "already has", 5000);
+	ck_assert(term_wait_gone(e->t, "Edit driver", 3000));
+	assert_no_post(e, since, 500);
+	struct mock_reqs log;
+	ck_assert_int_eq(mockctl_requests(e->mc, since, &log), 0);
+	ck_assert_uint_ge(mock_reqs_count(&log, "GET", NULL), 1); /* it did look */
+	mock_reqs_clear(&log);
+	cJSON_Delete(drv);
+	cJSON_Delete(fleets);
+	e2e_finish(e);
+}
+END_TEST
+
 /* With background refresh on, the form notices the other change by itself
  * (edit_actions.c: the store moved past what the user has seen) and shows
  * theirs before the user even saves; still nothing is sent. */
@@ -469,6 +501,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, conflict_on_the_same_field_overwrites_only_when_chosen);
 	tcase_add_test(tc, own_earlier_save_is_not_a_conflict);
 	tcase_add_test(tc, background_refresh_shows_theirs_while_the_form_is_open);
+	tcase_add_test(tc, same_change_made_elsewhere_sends_nothing);
 	suite_add_tcase(s, tc);
 	return s;
 }
