@@ -103,6 +103,13 @@ void http_client_options(const struct http_client *c, struct http_handle_options
 struct http_client *http_client_new(const struct http_config *cfg, struct api_error *err);
 void http_client_free(struct http_client *c);
 
+/* Make c's current wait (a stalled transfer, or a backoff sleep) look at its
+ * cancel flag now instead of within the next 50 ms.  The one call here that
+ * may be made from another thread while c is in use: set the cancel flag
+ * first, then call this.  A wakeup with nothing waiting only makes the
+ * client's next wait return early once. */
+void http_client_wakeup(struct http_client *c);
+
 /* Conventions for every function here and in api.h: *err must be zeroed
  * ({0}) or hold an earlier error, since it is cleared (api_error_clear) before
  * it is filled; on success it is cleared too, with attempts still set.

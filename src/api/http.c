@@ -7,6 +7,13 @@
  * cancel check, the redacting debug trace.  http_send then adds what belongs
  * to one logical request (URL, method, body, headers with the Idempotency-Key)
  * and runs the attempts, classified by http_retry_classify.
+ *
+ * Each transfer runs through the client's own curl multi handle rather than
+ * curl_easy_perform: libcurl calls the XFERINFOFUNCTION only about once a
+ * second while a transfer stalls, so a cancel could take ~1 s to be seen,
+ * while our own poll loop looks at the flag every CANCEL_POLL_MS and can be
+ * woken at once (http_client_wakeup).  The multi handle lives as long as the
+ * client and owns its connection cache, so keep-alive works as before.
  */
 #include "chargetui/http.h"
 #include "chargetui/json.h"
@@ -31,6 +38,10 @@
 #define DEFAULT_MAX_BYTES ((size_t)8 * 1024 * 1024)
 #define DEFAULT_LOW_SPEED_S 20L
 #define DEFAULT_CHARGE_VERSION "2026-03-01"
+/* The longest one curl_multi_poll (and one backoff sleep slice) blocks: the
+ * worst-case delay before a cancel nobody woke us for is seen (NET-8: q exits
+ * within 1 s, and joining workers must leave most of that second). */
+#define CANCEL_POLL_MS 50
 
 /* What one attempt received; reset before each try. */
 struct attempt {
@@ -49,6 +60,7 @@ struct attempt {
 
 struct http_client {
 	CURL *h;
+	CURLM *m;   /* drives h; holds the kept-alive connections (see top) */
 	char *base; /* without a trailing slash */
 	const struct secret *key;
 	bool read_only;
@@ -110,7 +122,9 @@ static double real_wall(void *ctx)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Sleeps in 20 ms slices so a cancel (NET-8) ends a backoff promptly. */
+/* Sleeps in short slices so a cancel (NET-8) ends a backoff promptly.  The
+ * slices wait in curl_multi_poll with no transfer attached, which only
+ * watches libcurl's wakeup pipe: http_client_wakeup ends a slice at once. */
 static void real_sleep(void *ctx, double seconds)
 {
 	const struct http_client *c = ctx;
@@ -121,10 +135,11 @@ static void real_sleep(void *ctx, double seconds)
 		double left = end - real_now(NULL);
 		if (left <= 0)
 			return;
-		if (left > 0.02)
-			left = 0.02;
-		struct timespec ts = {0, (long)(left * 1e9)};
-		nanosleep(&ts, NULL);
+		int ms = left * 1000 < CANCEL_POLL_MS ? (int)(left * 1000) + 1 : CANCEL_POLL_MS;
+		if (curl_multi_poll(c->m, NULL, 0, ms, NULL) != CURLM_OK) {
+			struct timespec ts = {0, (long)ms * 1000000L};
+			nanosleep(&ts, NULL);
+		}
 	}
 }
 
@@ -374,7 +389,8 @@ struct http_client *http_client_new(const struct http_config *cfg, struct api_er
 		return NULL;
 	}
 	struct http_client *c = calloc(1, sizeof *c);
-	if (!c || client_fill(c, cfg) != 0 || !(c->h = curl_easy_init())) {
+	if (!c || client_fill(c, cfg) != 0 || !(c->h = curl_easy_init()) ||
+	    !(c->m = curl_multi_init())) {
 		http_client_free(c);
 		err_set(err, API_ERR_INTERNAL, "out of memory or curl init failed");
 		return NULL;
@@ -397,6 +413,10 @@ void http_client_free(struct http_client *c)
 {
 	if (!c)
 		return;
+	/* h is never left attached to m (transfer() removes it), so the
+	 * order is free; the multi first closes the cached connections. */
+	if (c->m)
+		curl_multi_cleanup(c->m);
 	if (c->h)
 		curl_easy_cleanup(c->h);
 	http_trace_close(c->trace);
@@ -404,6 +424,14 @@ void http_client_free(struct http_client *c)
 	free(c->base);
 	free(c->charge_version);
 	free(c);
+}
+
+void http_client_wakeup(struct http_client *c)
+{
+	/* libcurl documents curl_multi_wakeup as callable from any thread
+	 * (7.68+); c->m is set before the client is handed to anyone. */
+	if (c && c->m)
+		curl_multi_wakeup(c->m);
 }
 
 void http_response_clear(struct http_response *r)
@@ -691,6 +719,72 @@ static void trace_result(struct http_client *c, CURLcode cc, long status)
 	http_trace_lines(c->trace, "", line, n < 0 ? 0 : (size_t)n);
 }
 
+/* A multi-level failure as a CURLcode, so judge() and the retry classifier
+ * see what they saw from curl_easy_perform; curl_err keeps the real words. */
+static CURLcode multi_failure(struct http_client *c, CURLMcode mc)
+{
+	snprintf(c->curl_err, sizeof c->curl_err, "%s", curl_multi_strerror(mc));
+	return mc == CURLM_OUT_OF_MEMORY ? CURLE_OUT_OF_MEMORY : CURLE_FAILED_INIT;
+}
+
+/* True once libcurl has reported our transfer done, with its result. */
+static bool transfer_done(struct http_client *c, CURLcode *cc)
+{
+	bool done = false;
+	int left;
+	CURLMsg *msg;
+	while ((msg = curl_multi_info_read(c->m, &left)) != NULL) {
+		if (msg->msg == CURLMSG_DONE && msg->easy_handle == c->h) {
+			*cc = msg->data.result;
+			done = true;
+		}
+	}
+	return done;
+}
+
+/* curl_easy_perform, but looking at the cancel flag at least every
+ * CANCEL_POLL_MS.  A cancel is reported as CURLE_ABORTED_BY_CALLBACK, as when
+ * on_progress aborts, so the mapping downstream is the same either way.  A
+ * transfer that finished wins over a cancel seen in the same turn. */
+static CURLcode transfer(struct http_client *c)
+{
+	CURLMcode mc = curl_multi_add_handle(c->m, c->h);
+	if (mc != CURLM_OK)
+		return multi_failure(c, mc);
+	CURLcode cc = CURLE_OK;
+	for (;;) {
+		int running = 0;
+		mc = curl_multi_perform(c->m, &running);
+		if (mc != CURLM_OK) {
+			cc = multi_failure(c, mc);
+			break;
+		}
+		if (transfer_done(c, &cc))
+			break;
+		if (running == 0) {
+			/* libcurl queues the DONE message in the perform call
+			 * that ends the transfer, so this is not expected. */
+			snprintf(c->curl_err, sizeof c->curl_err,
+			         "transfer ended without a result");
+			cc = CURLE_FAILED_INIT;
+			break;
+		}
+		if (cancelled(c)) {
+			cc = CURLE_ABORTED_BY_CALLBACK;
+			break;
+		}
+		mc = curl_multi_poll(c->m, NULL, 0, CANCEL_POLL_MS, NULL);
+		if (mc != CURLM_OK) {
+			cc = multi_failure(c, mc);
+			break;
+		}
+	}
+	/* Removing an unfinished transfer closes its connection; a finished
+	 * one's stays in m's cache for the next request. */
+	curl_multi_remove_handle(c->m, c->h);
+	return cc;
+}
+
 /* The request may have reached the server but we do not know what it did. */
 static bool outcome_ambiguous(CURLcode cc)
 {
@@ -714,7 +808,7 @@ static int run_attempts(struct http_client *c, const char *method, const char *u
 		attempt_reset(&c->at);
 		c->curl_err[0] = '\0';
 		trace_attempt(c, method, url, body, attempt);
-		cc = curl_easy_perform(c->h);
+		cc = transfer(c);
 		status = 0;
 		if (cc == CURLE_OK)
 			curl_easy_getinfo(c->h, CURLINFO_RESPONSE_CODE, &status);
