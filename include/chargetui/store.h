@@ -41,12 +41,26 @@ bool store_remove_driver(struct store *s, const char *id);
 /* A fleet gone from the server (a refresh's REPLY_DELETED with fleet.id). */
 bool store_remove_fleet(struct store *s, const char *id);
 
-/* Pointers into the store (these and store_view_*()) stay valid until that
- * record is removed or the store freed: a put of the same id replaces the
- * contents in place, so the pointer stays the same but its strings are new.
- * Records are read-only (const): copy one with driver_copy() to edit it. */
+/* Records are read-only (const): copy one with driver_copy() to edit it.
+ *
+ * Fleets: a pointer from store_fleet() or store_view_fleet() stays valid
+ * until that fleet is removed or the store freed; a put of the same id
+ * replaces the contents in place (same pointer, new strings).
+ *
+ * Drivers are kept packed and materialized on access into a cache, so a
+ * pointer from store_driver() or store_view_driver(), and every string and
+ * array reached through it, stays valid only until the next call of
+ * store_tick(), store_put_driver(), store_remove_driver() or store_free()
+ * (an "epoch"), whichever comes first.  Within an epoch nothing is evicted,
+ * however many drivers are fetched, and fetching the same driver twice gives
+ * the same pointer.  Never keep a driver pointer across a put, a remove or a
+ * loop turn: keep its id (or a driver_copy()) and fetch it again.
+ * store_driver() returns NULL also on ENOMEM. */
 const struct driver *store_driver(const struct store *s, const char *id);
 const struct fleet *store_fleet(const struct store *s, const char *id);
+/* Ends the epoch (see above): the UI calls it once per loop turn, before it
+ * applies replies and draws, so the cache holds only what one turn drew. */
+void store_tick(struct store *s);
 size_t store_driver_count(const struct store *s);
 size_t store_fleet_count(const struct store *s);
 
@@ -74,9 +88,13 @@ void store_view_set_fleet(struct store_view *v, const char *fleet_id);
 void store_view_set_filter(struct store_view *v, const char *text);
 void store_view_set_sort(struct store_view *v, enum sort_key key, bool descending);
 size_t store_view_len(struct store_view *v);
-/* Row i of the view (i < len), or NULL. */
+/* Row i of the view (i < len), or NULL.  Lifetimes: see store_driver(). */
 const struct driver *store_view_driver(struct store_view *v, size_t i);
 const struct fleet *store_view_fleet(struct store_view *v, size_t i);
+/* The id of row i (either kind) without materializing the record, or NULL:
+ * for walking a whole view (marking every row).  Valid until that record is
+ * put again or removed, or the store freed. */
+const char *store_view_id(struct store_view *v, size_t i);
 /* Row of the record with this id, or -1 when it is not in the view. */
 ssize_t store_view_find(struct store_view *v, const char *id);
 

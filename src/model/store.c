@@ -1,12 +1,13 @@
 /*
  * store.c — records by id, and the filtered, sorted views the panes draw.
  *
- * Every record carries a precomputed haystack: "name\x1femail\x1fid\x1fphone",
+ * Every record carries a precomputed haystack: "name\0email\0id\0phone",
  * case-folded, so a filter keystroke is one memmem() per candidate and never
  * allocates.  The fold is ASCII A-Z plus the Latin-1 letters of UTF-8 (U+00C0
  * to U+00DE, two bytes C3 80..9E); every other byte passes through unchanged,
  * so "É" finds "é" but Greek or Cyrillic capitals only match themselves.  The
- * \x1f separator keeps a filter from matching across two fields.
+ * NUL separator keeps a filter (a C string) from matching across two fields,
+ * and makes each part a C string a packed driver can point at.
  *
  * A view keeps two row lists: `base` (fleet restriction + sort, rebuilt only
  * when the store, the fleet or the sort changed) and `rows` (base filtered).
@@ -21,29 +22,38 @@
 
 #include "chargetui/store.h"
 
-#define HAY_SEP '\x1f'
+#define HAY_SEP '\0'
 
 /* The part of a record the views and the index need, first in both record
  * kinds so a view can hold either as a struct rec *. */
 /* 32 bytes: at 100,000 drivers every 8 bytes here is 0.8 MB. */
 struct rec {
-	char *hay;         /* folded "name\x1femail\x1fid\x1fphone" */
-	const char *id;    /* points into the record's own id */
+	char *hay;         /* folded "name\0email\0id\0phone" */
+	const char *id;    /* points into the record's own id (or its hay) */
 	uint32_t hay_len;
 	uint32_t name_len; /* folded name is hay[0..name_len) */
 	uint32_t seq;      /* insertion order: the stable tie-break */
 	uint32_t pos;      /* index in its table's `all` array */
 };
 
-/* A driver and, in the same allocation, the block its strings live in (one
- * malloc per record, not two).  A later put that needs more room than inl
- * moves the block out to its own allocation. */
+/* A driver as the store keeps it: the few values sorting needs as plain
+ * fields, every other value encoded back to back in `block` (see "Packing"),
+ * and, in the same allocation, room for that block (one malloc per record).
+ * A later put that needs more room than inl moves the block out to its own
+ * allocation.  A struct driver exists only while materialized (see "The
+ * cache"): at 100,000 drivers its 392 bytes per record were half the heap. */
 struct drec {
 	struct rec r;
-	struct driver d; /* packed: its strings live in block */
-	char *block;     /* inl, or a separate allocation */
-	size_t inl_cap;
-	char inl[];      /* 8-aligned: every member above is */
+	char *block;      /* inl, or a separate allocation */
+	uint64_t sts;     /* 2 bits per field state, see enum dst */
+	int64_t created;  /* ms, when sts says FIELD_SET */
+	int64_t updated;
+	int64_t wallet;
+	uint32_t nfleets; /* sort keys too: SORT_DRIVERS, SORT_SESSIONS */
+	uint32_t nveh;
+	uint32_t mat;     /* cache slot + 1 of its materialized driver, 0: none */
+	uint32_t inl_cap;
+	char inl[];
 };
 
 struct frec {
@@ -103,10 +113,29 @@ struct intern {
 	size_t nchunks;
 };
 
+/* One materialized driver: strings point into its record's block or into
+ * the pool; list arrays point into ptrs. */
+struct mat {
+	struct driver d;
+	struct drec *owner; /* NULL once the record was replaced or removed */
+	uint64_t epoch;     /* the epoch it was last handed out in */
+	char **ptrs;
+	size_t pcap;
+};
+
+struct mcache {
+	struct mat **v; /* v[i] never moves while it exists: callers hold &v[i]->d */
+	size_t n, cap;
+	size_t cursor;  /* v[0..cursor) are known pinned in this epoch */
+	uint64_t epoch;
+};
+
 struct store {
 	struct table drivers;
 	struct table fleets;
 	struct intern pool;
+	struct mcache cache;
+	struct mat scratch; /* the old version of a record being replaced */
 	uint64_t seq;
 };
 
@@ -213,17 +242,6 @@ static int rec_set_hay(struct rec *r, const char *name, const char *email, const
 	return 0;
 }
 
-/* ---- packing ----
- *
- * A decoded driver is a dozen small allocations (~32-48 bytes each with
- * malloc's overhead) for ~150 bytes of text.  The store re-lays each driver
- * it keeps into one block: pointer arrays first (aligned), then the strings,
- * then the haystack.  That saves about a third of the heap at 100,000
- * drivers.  A packed driver must never reach driver_clear(): the store frees
- * the block and zeroes the struct itself (drec_release).  Its fields are
- * copied one by one into a zeroed struct, so a field added to struct driver
- * later is dropped by the store, never freed twice. */
-
 /* Interning.  Fleet, policy, station and CPO ids, and the enum-like strings
  * (object, status, currency, charging speed), repeat across drivers: a real
  * account has a few dozen of each for 100,000 drivers.  The store keeps one
@@ -314,119 +332,532 @@ static void intern_free(struct intern *in)
 	memset(in, 0, sizeof(*in));
 }
 
-struct packer {
-	bool measure;
-	size_t nptr, nstr;
-	char *ptrs, *strs;
+/* ---- packing ----
+ *
+ * A decoded driver is a dozen small allocations plus a 392-byte struct for
+ * ~150 bytes of text.  The store keeps each driver as a struct drec: field
+ * states two bits each in `sts`, the sort keys as plain fields, and in
+ * `block` every other value back to back, in a fixed order (enc_driver):
+ *
+ *   string:  tag 0 (NULL) | tag 1, bytes, NUL | tag 2, 4-byte pool ref |
+ *            tag 3 (the same bytes as its part of the haystack)
+ *   list:    count (varint, or nfleets/nveh), then its strings
+ *   integer: 8 bytes, only when its state is FIELD_SET
+ *
+ * followed by the haystack.  status comes first and the fleets right after
+ * the id, so sorting by status and the fleet restriction read them without
+ * decoding the rest.  Tag 3 stores email and phone (and lowercase names and
+ * ids) once: the haystack's parts are NUL-separated, so a part whose fold
+ * is itself is a C string the driver can point at. */
+
+/* Field states, two bits each in drec.sts. */
+enum dst {
+	DS_ID, DS_OBJECT, DS_CREATED, DS_EMAIL, DS_FLEETS, DS_LICENSE, DS_META, DS_NAME,
+	DS_PHONE, DS_POLICY, DS_PREFS, DS_SPEED, DS_CURRENCY, DS_DPM, DS_MAXPRICE, DS_NOTIF,
+	DS_NOTIF_V, DS_STATIONS, DS_CPOS, DS_STATUS, DS_UPDATED, DS_VEHICLES, DS_WALLET
+};
+
+enum { TAG_NULL, TAG_INLINE, TAG_POOL, TAG_HAY };
+
+/* The haystack part a string may share: name, email, id, phone. */
+enum { HAY_NAME, HAY_EMAIL, HAY_ID, HAY_PHONE, HAY_NONE = -1 };
+
+static void sts_put(uint64_t *sts, enum dst f, unsigned v)
+{
+	*sts |= (uint64_t)(v & 3u) << (2 * f);
+}
+
+static enum field_state sts_get(uint64_t sts, enum dst f)
+{
+	return (enum field_state)((sts >> (2 * f)) & 3u);
+}
+
+/* True when folding s leaves it unchanged (see fold_into). */
+static bool fold_is_same(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; p[i]; i++) {
+		if (p[i] >= 'A' && p[i] <= 'Z')
+			return false;
+		if (i > 0 && p[i - 1] == 0xC3 && p[i] >= 0x80 && p[i] <= 0x9E && p[i] != 0x97)
+			return false;
+	}
+	return true;
+}
+
+/* A pool string as a 4-byte reference: chunk number and offset (a chunk is
+ * 64 KiB, so the offset fits 16 bits). */
+static bool intern_ref(const struct intern *in, const char *p, uint32_t *ref)
+{
+	uintptr_t x = (uintptr_t)p;
+	for (size_t i = 0; i < in->nchunks; i++) {
+		uintptr_t c = (uintptr_t)in->chunks[i];
+		if (x >= c && x < c + INTERN_CHUNK) {
+			*ref = (uint32_t)(i << 16 | (x - c));
+			return true;
+		}
+	}
+	return false;
+}
+
+static const char *intern_at(const struct intern *in, uint32_t ref)
+{
+	return in->chunks[ref >> 16] + (ref & 0xFFFFu);
+}
+
+/* The encoder measures (out == NULL) or writes; both passes take the same
+ * path, and the measuring pass already added pooled strings to the pool, so
+ * the writing pass finds them: both agree on every byte. */
+struct enc {
+	char *out;
+	size_t n;
 	struct intern *in;
 };
 
-static char *pk_str(struct packer *p, const char *s)
+static void enc_bytes(struct enc *e, const void *p, size_t len)
 {
-	size_t n = strlen(s) + 1;
-	char *d = p->measure ? NULL : memcpy(p->strs + p->nstr, s, n);
-	p->nstr += n;
-	return d;
+	if (e->out)
+		memcpy(e->out + e->n, p, len);
+	e->n += len;
 }
 
-/* A string that may be pooled.  The measuring pass already added it to the
- * pool, so the writing pass finds it: both passes agree on the bytes. */
-static char *pk_istr(struct packer *p, const char *s)
+static void enc_byte(struct enc *e, unsigned b)
 {
-	char *pooled = intern_get(p->in, s);
-	return pooled ? pooled : pk_str(p, s);
+	unsigned char c = (unsigned char)b;
+	enc_bytes(e, &c, 1);
 }
 
-static char **pk_ptrs(struct packer *p, size_t n)
+static void enc_varint(struct enc *e, size_t v)
 {
-	char **d = p->measure ? NULL : (char **)(void *)(p->ptrs + p->nptr);
-	p->nptr += n * sizeof(char *);
-	return d;
+	for (; v >= 0x80; v >>= 7)
+		enc_byte(e, (unsigned)(v & 0x7F) | 0x80);
+	enc_byte(e, (unsigned)v);
 }
 
-static void pk_opt(struct packer *p, struct opt_str *dst, const struct opt_str *src, bool pool)
+static void enc_str(struct enc *e, const char *s, bool pool)
 {
-	dst->st = src->st;
-	dst->v = !src->v ? NULL : pool ? pk_istr(p, src->v) : pk_str(p, src->v);
-}
-
-static void pk_strs(struct packer *p, char **dst, char *const *src, size_t n, bool pool)
-{
-	for (size_t i = 0; i < n; i++) {
-		char *v = !src[i] ? NULL : pool ? pk_istr(p, src[i]) : pk_str(p, src[i]);
-		if (dst)
-			dst[i] = v;
+	uint32_t ref = 0;
+	const char *pooled = s && pool ? intern_get(e->in, s) : NULL;
+	if (!s) {
+		enc_byte(e, TAG_NULL);
+	} else if (pooled && intern_ref(e->in, pooled, &ref)) {
+		enc_byte(e, TAG_POOL);
+		enc_bytes(e, &ref, sizeof(ref));
+	} else {
+		enc_byte(e, TAG_INLINE);
+		enc_bytes(e, s, strlen(s) + 1);
 	}
 }
 
-static void pk_list(struct packer *p, struct str_list *dst, const struct str_list *src,
-		    bool pool)
+/* A field that is also a haystack part: stored once when the part is the
+ * very same bytes. */
+static void enc_hay_str(struct enc *e, const struct opt_str *o)
 {
-	dst->st = src->st;
-	dst->n = src->v ? src->n : 0;
-	dst->v = dst->n ? pk_ptrs(p, dst->n) : NULL;
-	pk_strs(p, dst->v, src->v, dst->n, pool);
+	if (o->st == FIELD_SET && o->v && fold_is_same(o->v))
+		enc_byte(e, TAG_HAY);
+	else
+		enc_str(e, o->v, false);
 }
 
-static void pk_meta(struct packer *p, struct meta_map *dst, const struct meta_map *src)
+static void enc_list(struct enc *e, const struct str_list *l, bool pool, bool counted)
 {
-	dst->st = src->st;
-	dst->n = src->keys && src->vals ? src->n : 0;
-	dst->keys = dst->n ? pk_ptrs(p, dst->n) : NULL;
-	dst->vals = dst->n ? pk_ptrs(p, dst->n) : NULL;
-	pk_strs(p, dst->keys, src->keys, dst->n, false);
-	pk_strs(p, dst->vals, src->vals, dst->n, false);
+	size_t n = l->v ? l->n : 0;
+	if (counted)
+		enc_varint(e, n);
+	for (size_t i = 0; i < n; i++)
+		enc_str(e, l->v[i], pool);
 }
 
-static void pk_driver(struct packer *p, struct driver *dst, const struct driver *src)
+static void enc_meta(struct enc *e, const struct meta_map *m)
 {
-	memset(dst, 0, sizeof(*dst));
-	pk_opt(p, &dst->id, &src->id, false);
-	pk_opt(p, &dst->object, &src->object, true);
-	dst->created = src->created;
-	pk_opt(p, &dst->email, &src->email, false);
-	pk_list(p, &dst->fleets, &src->fleets, true);
-	pk_opt(p, &dst->license_number, &src->license_number, false);
-	pk_meta(p, &dst->metadata, &src->metadata);
-	pk_opt(p, &dst->name, &src->name, false);
-	pk_opt(p, &dst->phone, &src->phone, false);
-	pk_list(p, &dst->policy_ids, &src->policy_ids, true);
-	const struct driver_prefs *sp = &src->preferences;
-	struct driver_prefs *dp = &dst->preferences;
-	dp->st = sp->st;
-	pk_opt(p, &dp->charging_speed, &sp->charging_speed, true);
-	pk_opt(p, &dp->currency, &sp->currency, true);
-	pk_opt(p, &dp->default_payment_method, &sp->default_payment_method, false);
-	dp->max_price_per_kwh = sp->max_price_per_kwh;
-	dp->notifications = sp->notifications;
-	pk_list(p, &dp->preferred_charging_stations, &sp->preferred_charging_stations, true);
-	pk_list(p, &dp->preferred_cpos, &sp->preferred_cpos, true);
-	pk_opt(p, &dst->status, &src->status, true);
-	dst->updated = src->updated;
-	pk_list(p, &dst->vehicles, &src->vehicles, false);
-	dst->wallet_balance = src->wallet_balance;
+	size_t n = m->keys && m->vals ? m->n : 0;
+	enc_varint(e, n);
+	for (size_t i = 0; i < n; i++) {
+		enc_str(e, m->keys[i], false);
+		enc_str(e, m->vals[i], false);
+	}
 }
 
-/* Bytes driver_pack() needs for src, and where its strings start. */
-static size_t driver_packed_size(struct intern *in, const struct driver *src, size_t *nptr)
+/* The block of src, in the order dec_driver() reads it. */
+static void enc_driver(struct enc *e, const struct driver *src)
 {
-	struct packer m = {.measure = true, .in = in};
-	struct driver scratch;
-	pk_driver(&m, &scratch, src);
-	const char *parts[4] = {os(&src->name), os(&src->email), src->id.v, os(&src->phone)};
-	*nptr = m.nptr;
-	return m.nptr + m.nstr + hay_size(parts) + 1;
+	const struct driver_prefs *p = &src->preferences;
+	enc_str(e, src->status.v, true);
+	enc_hay_str(e, &src->id);
+	enc_list(e, &src->fleets, true, false);
+	enc_str(e, src->object.v, true);
+	enc_hay_str(e, &src->email);
+	enc_str(e, src->license_number.v, false);
+	enc_hay_str(e, &src->name);
+	enc_hay_str(e, &src->phone);
+	enc_list(e, &src->policy_ids, true, true);
+	enc_str(e, p->charging_speed.v, true);
+	enc_str(e, p->currency.v, true);
+	enc_str(e, p->default_payment_method.v, false);
+	enc_list(e, &p->preferred_charging_stations, true, true);
+	enc_list(e, &p->preferred_cpos, true, true);
+	enc_list(e, &src->vehicles, false, false);
+	enc_meta(e, &src->metadata);
+	if (p->max_price_per_kwh.st == FIELD_SET)
+		enc_bytes(e, &p->max_price_per_kwh.v, sizeof(int64_t));
 }
 
-/* Pack *src (left untouched) into *dst, strings and haystack in block (as
- * big as driver_packed_size() said). */
-static void driver_pack(struct intern *in, struct driver *dst, struct rec *r, char *block,
-			size_t nptr, const struct driver *src)
+static uint64_t driver_sts(const struct driver *d)
 {
-	const char *parts[4] = {os(&src->name), os(&src->email), src->id.v, os(&src->phone)};
-	struct packer w = {.ptrs = block, .strs = block + nptr, .in = in};
-	pk_driver(&w, dst, src);
-	hay_write(r, block + nptr + w.nstr, parts);
+	const struct driver_prefs *p = &d->preferences;
+	uint64_t s = 0;
+	sts_put(&s, DS_ID, d->id.st);
+	sts_put(&s, DS_OBJECT, d->object.st);
+	sts_put(&s, DS_CREATED, d->created.st);
+	sts_put(&s, DS_EMAIL, d->email.st);
+	sts_put(&s, DS_FLEETS, d->fleets.st);
+	sts_put(&s, DS_LICENSE, d->license_number.st);
+	sts_put(&s, DS_META, d->metadata.st);
+	sts_put(&s, DS_NAME, d->name.st);
+	sts_put(&s, DS_PHONE, d->phone.st);
+	sts_put(&s, DS_POLICY, d->policy_ids.st);
+	sts_put(&s, DS_PREFS, p->st);
+	sts_put(&s, DS_SPEED, p->charging_speed.st);
+	sts_put(&s, DS_CURRENCY, p->currency.st);
+	sts_put(&s, DS_DPM, p->default_payment_method.st);
+	sts_put(&s, DS_MAXPRICE, p->max_price_per_kwh.st);
+	sts_put(&s, DS_NOTIF, p->notifications.st);
+	sts_put(&s, DS_NOTIF_V, p->notifications.v ? 1u : 0u);
+	sts_put(&s, DS_STATIONS, p->preferred_charging_stations.st);
+	sts_put(&s, DS_CPOS, p->preferred_cpos.st);
+	sts_put(&s, DS_STATUS, d->status.st);
+	sts_put(&s, DS_UPDATED, d->updated.st);
+	sts_put(&s, DS_VEHICLES, d->vehicles.st);
+	sts_put(&s, DS_WALLET, d->wallet_balance.st);
+	return s;
+}
+
+static void hay_parts(const struct driver *src, const char *parts[4])
+{
+	parts[HAY_NAME] = os(&src->name);
+	parts[HAY_EMAIL] = os(&src->email);
+	parts[HAY_ID] = src->id.v;
+	parts[HAY_PHONE] = os(&src->phone);
+}
+
+/* Bytes the block needs for src (values, then the haystack). */
+static size_t driver_packed_size(struct intern *in, const struct driver *src)
+{
+	struct enc m = {.in = in};
+	const char *parts[4];
+	enc_driver(&m, src);
+	hay_parts(src, parts);
+	return m.n + hay_size(parts) + 1;
+}
+
+/* Pack *src (left untouched) into r and r->block (as big as
+ * driver_packed_size() said). */
+static void driver_pack(struct intern *in, struct drec *r, const struct driver *src)
+{
+	struct enc w = {.out = r->block, .in = in};
+	const char *parts[4];
+	enc_driver(&w, src);
+	hay_parts(src, parts);
+	hay_write(&r->r, r->block + w.n, parts);
+	r->sts = driver_sts(src);
+	r->created = src->created.ms;
+	r->updated = src->updated.ms;
+	r->wallet = src->wallet_balance.v;
+	r->nfleets = (uint32_t)(src->fleets.v ? src->fleets.n : 0);
+	r->nveh = (uint32_t)(src->vehicles.v ? src->vehicles.n : 0);
+}
+
+/* ---- unpacking ---- */
+
+/* Reads a block.  Materializing counts the list slots first (ptrs NULL),
+ * then fills them. */
+struct dec {
+	const unsigned char *p;
+	const struct intern *in;
+	const char *hay[4]; /* the haystack's parts, each NUL-terminated */
+	char **ptrs;        /* NULL: only count */
+	size_t np;
+};
+
+static void dec_init(struct dec *dc, const struct drec *r, const struct intern *in, char **ptrs)
+{
+	const char *h = r->r.hay;
+	dc->p = (const unsigned char *)r->block;
+	dc->in = in;
+	for (int i = 0; i < 4; i++) {
+		dc->hay[i] = h;
+		h += strlen(h) + 1;
+	}
+	dc->ptrs = ptrs;
+	dc->np = 0;
+}
+
+static size_t dec_varint(struct dec *dc)
+{
+	size_t v = 0;
+	for (unsigned sh = 0;; sh += 7) {
+		unsigned b = *dc->p++;
+		v |= (size_t)(b & 0x7F) << sh;
+		if (!(b & 0x80))
+			return v;
+	}
+}
+
+/* The next string; hay_part says which haystack part tag 3 means. */
+static const char *dec_str(struct dec *dc, int hay_part)
+{
+	uint32_t ref = 0;
+	const char *s = NULL;
+	switch (*dc->p++) {
+	case TAG_INLINE:
+		s = (const char *)dc->p;
+		dc->p += strlen(s) + 1;
+		break;
+	case TAG_POOL:
+		memcpy(&ref, dc->p, sizeof(ref));
+		dc->p += sizeof(ref);
+		s = intern_at(dc->in, ref);
+		break;
+	case TAG_HAY:
+		s = hay_part >= 0 ? dc->hay[hay_part] : NULL;
+		break;
+	default:
+		break;
+	}
+	return s;
+}
+
+/* The model's char * fields are not const; the store hands the driver out
+ * as const, so nothing writes through these. */
+static struct opt_str dec_opt(struct dec *dc, uint64_t sts, enum dst f, int hay_part)
+{
+	return (struct opt_str){sts_get(sts, f), (char *)(uintptr_t)dec_str(dc, hay_part)};
+}
+
+static char **dec_strs(struct dec *dc, size_t n)
+{
+	char **v = dc->ptrs && n ? dc->ptrs + dc->np : NULL;
+	for (size_t i = 0; i < n; i++) {
+		const char *s = dec_str(dc, HAY_NONE);
+		if (v)
+			v[i] = (char *)(uintptr_t)s;
+	}
+	dc->np += n;
+	return v;
+}
+
+static struct str_list dec_list(struct dec *dc, uint64_t sts, enum dst f, size_t n)
+{
+	struct str_list l = {sts_get(sts, f), n, NULL};
+	l.v = dec_strs(dc, n);
+	return l;
+}
+
+static void dec_meta(struct dec *dc, struct meta_map *m, uint64_t sts)
+{
+	size_t n = dec_varint(dc);
+	m->st = sts_get(sts, DS_META);
+	m->n = n;
+	m->keys = dc->ptrs && n ? dc->ptrs + dc->np : NULL;
+	m->vals = dc->ptrs && n ? dc->ptrs + dc->np + n : NULL;
+	for (size_t i = 0; i < n; i++) {
+		const char *k = dec_str(dc, HAY_NONE), *v = dec_str(dc, HAY_NONE);
+		if (m->keys) {
+			m->keys[i] = (char *)(uintptr_t)k;
+			m->vals[i] = (char *)(uintptr_t)v;
+		}
+	}
+	dc->np += 2 * n;
+}
+
+static void dec_prefs(struct dec *dc, struct driver_prefs *p, uint64_t sts)
+{
+	p->st = sts_get(sts, DS_PREFS);
+	p->charging_speed = dec_opt(dc, sts, DS_SPEED, HAY_NONE);
+	p->currency = dec_opt(dc, sts, DS_CURRENCY, HAY_NONE);
+	p->default_payment_method = dec_opt(dc, sts, DS_DPM, HAY_NONE);
+	p->preferred_charging_stations = dec_list(dc, sts, DS_STATIONS, dec_varint(dc));
+	p->preferred_cpos = dec_list(dc, sts, DS_CPOS, dec_varint(dc));
+	p->max_price_per_kwh.st = sts_get(sts, DS_MAXPRICE);
+	p->notifications.st = sts_get(sts, DS_NOTIF);
+	p->notifications.v = sts_get(sts, DS_NOTIF_V) != 0;
+}
+
+/* Materialize r into *d; returns the list slots used (dc->ptrs must have
+ * that many, or be NULL to count them).  Mirrors enc_driver(). */
+static size_t dec_driver(struct dec *dc, const struct drec *r, struct driver *d)
+{
+	uint64_t s = r->sts;
+	memset(d, 0, sizeof(*d));
+	d->status = dec_opt(dc, s, DS_STATUS, HAY_NONE);
+	d->id = dec_opt(dc, s, DS_ID, HAY_ID);
+	d->fleets = dec_list(dc, s, DS_FLEETS, r->nfleets);
+	d->object = dec_opt(dc, s, DS_OBJECT, HAY_NONE);
+	d->email = dec_opt(dc, s, DS_EMAIL, HAY_EMAIL);
+	d->license_number = dec_opt(dc, s, DS_LICENSE, HAY_NONE);
+	d->name = dec_opt(dc, s, DS_NAME, HAY_NAME);
+	d->phone = dec_opt(dc, s, DS_PHONE, HAY_PHONE);
+	d->policy_ids = dec_list(dc, s, DS_POLICY, dec_varint(dc));
+	dec_prefs(dc, &d->preferences, s);
+	d->vehicles = dec_list(dc, s, DS_VEHICLES, r->nveh);
+	dec_meta(dc, &d->metadata, s);
+	if (d->preferences.max_price_per_kwh.st == FIELD_SET) {
+		memcpy(&d->preferences.max_price_per_kwh.v, dc->p, sizeof(int64_t));
+		dc->p += sizeof(int64_t);
+	}
+	d->created = (struct opt_time){sts_get(s, DS_CREATED), r->created};
+	d->updated = (struct opt_time){sts_get(s, DS_UPDATED), r->updated};
+	d->wallet_balance = (struct opt_i64){sts_get(s, DS_WALLET), r->wallet};
+	return dc->np;
+}
+
+/* Materialize r into m (its ptrs grown to fit); -1 on ENOMEM. */
+static int mat_fill(struct mat *m, const struct drec *r, const struct intern *in)
+{
+	struct dec dc;
+	dec_init(&dc, r, in, NULL);
+	size_t need = dec_driver(&dc, r, &m->d);
+	if (need > m->pcap) {
+		char **p = realloc(m->ptrs, need * sizeof(*p));
+		if (!p)
+			return -1;
+		m->ptrs = p;
+		m->pcap = need;
+	}
+	dec_init(&dc, r, in, m->ptrs);
+	dec_driver(&dc, r, &m->d);
+	return 0;
+}
+
+/* The status string sorting compares ("" when unset), read without
+ * materializing: it is the block's first value. */
+static const char *drec_status(const struct drec *r, const struct intern *in)
+{
+	struct dec dc;
+	dc.p = (const unsigned char *)r->block;
+	dc.in = in;
+	const char *s = dec_str(&dc, HAY_NONE);
+	return s && sts_get(r->sts, DS_STATUS) == FIELD_SET ? s : "";
+}
+
+/* Whether r's fleets list holds fleet_id: status and id, then the fleets. */
+static bool drec_in_fleet(const struct drec *r, const struct intern *in, const char *fleet_id)
+{
+	struct dec dc;
+	dec_init(&dc, r, in, NULL);
+	dec_str(&dc, HAY_NONE);
+	dec_str(&dc, HAY_ID);
+	for (uint32_t i = 0; i < r->nfleets; i++) {
+		const char *f = dec_str(&dc, HAY_NONE);
+		if (f && strcmp(f, fleet_id) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* ---- the cache ----
+ *
+ * store_driver() and store_view_driver() hand out a struct driver
+ * materialized from the record, whose strings point into the record's block
+ * or the pool (no copies).  The rule callers rely on (store.h): a pointer
+ * stays valid until the next store_tick(), store_put_driver(),
+ * store_remove_driver() or store_free().  Each of those starts a new epoch;
+ * within an epoch nothing is evicted, however many drivers are materialized
+ * (the same record twice gives the same pointer), so a turn of the UI loop
+ * may hold every pointer it got.  A new epoch lets old slots be reused, and
+ * past CACHE_KEEP slots the extra ones are freed, so one turn that touched
+ * every driver (mark all) does not keep 100,000 structs. */
+#define CACHE_KEEP 512
+
+static void mat_free(struct mat *m)
+{
+	if (m->owner)
+		m->owner->mat = 0;
+	free(m->ptrs);
+	free(m);
+}
+
+static void cache_bump(struct store *s)
+{
+	struct mcache *c = &s->cache;
+	c->epoch++;
+	c->cursor = 0;
+	while (c->n > CACHE_KEEP)
+		mat_free(c->v[--c->n]);
+}
+
+/* r no longer matches its materialized driver (replaced or removed). */
+static void cache_forget(struct store *s, struct drec *r)
+{
+	struct mcache *c = &s->cache;
+	if (r->mat && r->mat <= c->n && c->v[r->mat - 1]->owner == r)
+		c->v[r->mat - 1]->owner = NULL;
+	r->mat = 0;
+}
+
+/* A slot not handed out in this epoch, or a new one; NULL on ENOMEM. */
+static struct mat *cache_slot(struct mcache *c, uint32_t *idx)
+{
+	for (; c->cursor < c->n; c->cursor++) {
+		struct mat *m = c->v[c->cursor];
+		if (m->epoch != c->epoch) {
+			if (m->owner)
+				m->owner->mat = 0;
+			m->owner = NULL;
+			*idx = (uint32_t)c->cursor++;
+			return m;
+		}
+	}
+	if (c->n == c->cap) {
+		size_t nc = c->cap ? c->cap * 2 : 64;
+		struct mat **v = realloc(c->v, nc * sizeof(*v));
+		if (!v)
+			return NULL;
+		c->v = v;
+		c->cap = nc;
+	}
+	struct mat *m = calloc(1, sizeof(*m));
+	if (!m)
+		return NULL;
+	c->v[c->n] = m;
+	*idx = (uint32_t)c->n++;
+	c->cursor = c->n;
+	return m;
+}
+
+/* The cache is not part of the store's observable state: the const
+ * accessors may fill it. */
+static const struct driver *materialize(const struct store *cs, struct drec *r)
+{
+	struct store *s = (struct store *)(uintptr_t)cs;
+	struct mcache *c = &s->cache;
+	if (r->mat && r->mat <= c->n && c->v[r->mat - 1]->owner == r) {
+		c->v[r->mat - 1]->epoch = c->epoch;
+		return &c->v[r->mat - 1]->d;
+	}
+	uint32_t idx = 0;
+	struct mat *m = cache_slot(c, &idx);
+	if (!m || mat_fill(m, r, &s->pool) < 0)
+		return NULL;
+	m->owner = r;
+	m->epoch = c->epoch;
+	r->mat = idx + 1;
+	return &m->d;
+}
+
+static void cache_free(struct mcache *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->v[i]->ptrs);
+		free(c->v[i]);
+	}
+	free(c->v);
+	memset(c, 0, sizeof(*c));
+}
+
+void store_tick(struct store *s)
+{
+	cache_bump(s);
 }
 
 /* ---- hash index ---- */
@@ -710,13 +1141,11 @@ struct store *store_new(void)
 	return calloc(1, sizeof(struct store));
 }
 
-/* The packed driver's one block; the struct is zeroed, never driver_clear'd. */
-static void drec_release(struct drec *r)
+static void drec_free(struct drec *r)
 {
 	if (r->block != r->inl)
 		free(r->block);
-	r->block = NULL;
-	memset(&r->d, 0, sizeof(r->d));
+	free(r);
 }
 
 static void table_free(struct table *t, bool drivers)
@@ -724,11 +1153,11 @@ static void table_free(struct table *t, bool drivers)
 	for (size_t i = 0; i < t->n; i++) {
 		struct rec *r = t->all[i];
 		if (drivers) {
-			drec_release((struct drec *)r);
-		} else {
-			fleet_clear(&((struct frec *)r)->f);
-			free(r->hay);
+			drec_free((struct drec *)r);
+			continue;
 		}
+		fleet_clear(&((struct frec *)r)->f);
+		free(r->hay);
 		free(r);
 	}
 	free(t->all);
@@ -739,6 +1168,8 @@ void store_free(struct store *s)
 {
 	if (!s)
 		return;
+	cache_free(&s->cache);
+	free(s->scratch.ptrs);
 	table_free(&s->drivers, true);
 	table_free(&s->fleets, false);
 	intern_free(&s->pool);
@@ -751,32 +1182,56 @@ static struct drec *drec_new(size_t size)
 	struct drec *r = calloc(1, sizeof(*r) + size);
 	if (r) {
 		r->block = r->inl;
-		r->inl_cap = size;
+		r->inl_cap = (uint32_t)size;
 	}
 	return r;
+}
+
+/* The id inside the block (the index keys on it): status, then the id. */
+static const char *drec_id(const struct drec *r, const struct intern *in)
+{
+	struct dec dc;
+	dec_init(&dc, r, in, NULL);
+	dec_str(&dc, HAY_NONE);
+	return dec_str(&dc, HAY_ID);
+}
+
+/* The old version of r, against d: its change mask, logged for the views.
+ * Then r's old block goes and `block` takes its place.  -1 on ENOMEM. */
+static int drec_replace(struct store *s, struct drec *r, const struct driver *d, char *block,
+			unsigned *mask)
+{
+	if (mat_fill(&s->scratch, r, &s->pool) < 0)
+		return -1;
+	*mask = driver_changes(&s->scratch.d, d);
+	table_bump(&s->drivers, &r->r, driver_deps(&s->scratch.d, d));
+	cache_forget(s, r);
+	if (r->block != r->inl && r->block != block)
+		free(r->block);
+	r->block = block;
+	return 0;
 }
 
 unsigned store_put_driver(struct store *s, struct driver *d)
 {
 	unsigned m = STORE_NEW;
-	if (d->id.st != FIELD_SET || !d->id.v || !d->id.v[0]) {
+	cache_bump(s); /* every driver pointer handed out so far is void */
+	size_t size = d->id.st == FIELD_SET && d->id.v && d->id.v[0]
+			      ? driver_packed_size(&s->pool, d) : 0;
+	if (!size || size > UINT32_MAX) {
 		driver_clear(d);
 		return 0;
 	}
-	size_t nptr = 0, size = driver_packed_size(&s->pool, d, &nptr);
 	struct drec *r = (struct drec *)table_find(&s->drivers, d->id.v);
 	bool fresh = r == NULL;
 	if (!fresh) {
 		char *block = size <= r->inl_cap ? r->inl : malloc(size);
-		if (!block) {
+		if (!block || drec_replace(s, r, d, block, &m) < 0) {
+			if (block != r->inl)
+				free(block);
 			driver_clear(d);
 			return 0;
 		}
-		/* compare before the old strings are overwritten */
-		m = driver_changes(&r->d, d);
-		table_bump(&s->drivers, &r->r, driver_deps(&r->d, d));
-		drec_release(r);
-		r->block = block;
 	} else {
 		r = drec_new(size);
 		if (!r || table_reserve(&s->drivers) < 0) {
@@ -786,9 +1241,9 @@ unsigned store_put_driver(struct store *s, struct driver *d)
 		}
 		r->r.seq = ++s->seq;
 	}
-	driver_pack(&s->pool, &r->d, &r->r, r->block, nptr, d);
+	driver_pack(&s->pool, r, d);
 	driver_clear(d);
-	r->r.id = r->d.id.v;
+	r->r.id = drec_id(r, &s->pool);
 	if (fresh)
 		table_add(&s->drivers, &r->r);
 	return m;
@@ -837,12 +1292,13 @@ unsigned store_put_fleet(struct store *s, struct fleet *f)
 
 bool store_remove_driver(struct store *s, const char *id)
 {
+	cache_bump(s);
 	struct drec *r = (struct drec *)table_find(&s->drivers, id);
 	if (!r)
 		return false;
+	cache_forget(s, r);
 	table_unlink(&s->drivers, &r->r);
-	drec_release(r);
-	free(r);
+	drec_free(r);
 	return true;
 }
 
@@ -861,7 +1317,7 @@ bool store_remove_fleet(struct store *s, const char *id)
 const struct driver *store_driver(const struct store *s, const char *id)
 {
 	struct drec *r = (struct drec *)table_find(&s->drivers, id);
-	return r ? &r->d : NULL;
+	return r ? materialize(s, r) : NULL;
 }
 
 const struct fleet *store_fleet(const struct store *s, const char *id)
@@ -912,40 +1368,49 @@ static int cmp_str(const struct opt_str *a, const struct opt_str *b)
 	return strcmp(os(a), os(b));
 }
 
-/* Primary key comparison, ascending; *last set when a value is unset and so
- * must stay last regardless of direction. */
-static int cmp_driver_key(enum sort_key k, const struct rec *ra, const struct rec *rb, bool *last)
+/* Two set-or-not int64s: unset values sort last (*last). */
+static int cmp_set_i64(enum field_state sa, int64_t a, enum field_state sb, int64_t b,
+		       bool *last)
 {
-	const struct driver *a = &((const struct drec *)ra)->d;
-	const struct driver *b = &((const struct drec *)rb)->d;
 	bool decided = false;
-	int c = 0;
+	int c = cmp_state(sa, sb, &decided);
+	*last = decided;
+	return decided ? c : cmp_i64(a, b);
+}
+
+/* Primary key comparison, ascending, on the packed records (a sort never
+ * materializes); *last set when a value is unset and so must stay last
+ * regardless of direction. */
+static int cmp_driver_key(enum sort_key k, const struct rec *ra, const struct rec *rb, bool *last,
+			  const struct intern *in)
+{
+	const struct drec *a = (const struct drec *)ra;
+	const struct drec *b = (const struct drec *)rb;
 	*last = false;
 	switch (k) {
 	case SORT_NAME:
 		return cmp_name(ra, rb);
 	case SORT_STATUS:
-		return cmp_str(&a->status, &b->status);
+		return strcmp(drec_status(a, in), drec_status(b, in));
 	case SORT_BALANCE:
-		c = cmp_state(a->wallet_balance.st, b->wallet_balance.st, &decided);
-		*last = decided;
-		return decided ? c : cmp_i64(a->wallet_balance.v, b->wallet_balance.v);
+		return cmp_set_i64(sts_get(a->sts, DS_WALLET), a->wallet,
+				   sts_get(b->sts, DS_WALLET), b->wallet, last);
 	case SORT_SESSIONS:
-		return cmp_i64((int64_t)a->vehicles.n, (int64_t)b->vehicles.n);
+		return cmp_i64((int64_t)a->nveh, (int64_t)b->nveh);
 	case SORT_DRIVERS:
-		return cmp_i64((int64_t)a->fleets.n, (int64_t)b->fleets.n);
+		return cmp_i64((int64_t)a->nfleets, (int64_t)b->nfleets);
 	case SORT_UPDATED:
-		c = cmp_state(a->updated.st, b->updated.st, &decided);
-		*last = decided;
-		return decided ? c : cmp_i64(a->updated.ms, b->updated.ms);
+		return cmp_set_i64(sts_get(a->sts, DS_UPDATED), a->updated,
+				   sts_get(b->sts, DS_UPDATED), b->updated, last);
 	case SORT_ENERGY:
 	case SORT_DEFAULT:
 		break;
 	}
 	/* The API's order: newest first, so "ascending" default = created desc. */
-	c = cmp_state(a->created.st, b->created.st, &decided);
+	bool decided = false;
+	int c = cmp_state(sts_get(a->sts, DS_CREATED), sts_get(b->sts, DS_CREATED), &decided);
 	*last = decided;
-	return decided ? c : -cmp_i64(a->created.ms, b->created.ms);
+	return decided ? c : -cmp_i64(a->created, b->created);
 }
 
 static int cmp_f64(const struct opt_f64 *a, const struct opt_f64 *b, bool *last)
@@ -1005,8 +1470,9 @@ static int cmp_rows(const void *pa, const void *pb)
 	const struct rec *a = *(struct rec *const *)pa;
 	const struct rec *b = *(struct rec *const *)pb;
 	bool last = false;
-	int c = sort_ctx->kind == VIEW_DRIVERS ? cmp_driver_key(sort_ctx->key, a, b, &last)
-					       : cmp_fleet_key(sort_ctx->key, a, b, &last);
+	int c = sort_ctx->kind == VIEW_DRIVERS
+			? cmp_driver_key(sort_ctx->key, a, b, &last, &sort_ctx->s->pool)
+			: cmp_fleet_key(sort_ctx->key, a, b, &last);
 	if (c && sort_ctx->desc && !last)
 		c = -c;
 	if (c)
@@ -1093,13 +1559,9 @@ static struct table *view_table(const struct store_view *v)
 	return v->kind == VIEW_DRIVERS ? &v->s->drivers : &v->s->fleets;
 }
 
-static bool in_fleet(const struct rec *r, const char *fleet_id)
+static bool in_fleet(const struct store_view *v, const struct rec *r)
 {
-	const struct str_list *l = &((const struct drec *)r)->d.fleets;
-	for (size_t i = 0; i < l->n; i++)
-		if (l->v[i] && strcmp(l->v[i], fleet_id) == 0)
-			return true;
-	return false;
+	return drec_in_fleet((const struct drec *)r, &v->s->pool, v->fleet_id);
 }
 
 static int grow(struct rec ***a, size_t *cap, size_t need)
@@ -1150,11 +1612,12 @@ static int view_build_base(struct store_view *v)
 	bool restrict_fleet = v->kind == VIEW_DRIVERS && v->fleet_id;
 	size_t n = 0;
 	for (size_t i = 0; i < t->n; i++)
-		if (!restrict_fleet || in_fleet(t->all[i], v->fleet_id))
+		if (!restrict_fleet || in_fleet(v, t->all[i]))
 			v->base[n++] = t->all[i];
 	v->nbase = n;
 	sort_ctx = v;
-	qsort(v->base, n, sizeof(*v->base), cmp_rows);
+	if (n > 1) /* base is still NULL for an empty table: qsort(NULL) is UB */
+		qsort(v->base, n, sizeof(*v->base), cmp_rows);
 	sort_ctx = NULL;
 	v->base_valid = true;
 	v->base_ver++;
@@ -1177,7 +1640,8 @@ static void merge_into_base(struct store_view *v, struct rec **add, size_t k)
 {
 	size_t i = v->nbase, j = k, w = v->nbase + k;
 	sort_ctx = v;
-	qsort(add, k, sizeof(*add), cmp_rows);
+	if (k > 1)
+		qsort(add, k, sizeof(*add), cmp_rows);
 	while (j > 0) {
 		if (i > 0 && cmp_rows(&v->base[i - 1], &add[j - 1]) > 0)
 			v->base[--w] = v->base[--i];
@@ -1224,7 +1688,7 @@ static int view_patch(struct store_view *v, unsigned deps)
 	size_t back = 0;
 	bool restrict_fleet = v->kind == VIEW_DRIVERS && v->fleet_id;
 	for (size_t i = 0; i < u; i++)
-		if (!restrict_fleet || in_fleet(chg[i], v->fleet_id))
+		if (!restrict_fleet || in_fleet(v, chg[i]))
 			chg[back++] = chg[i];
 	merge_into_base(v, chg, back);
 	free(chg);
@@ -1247,7 +1711,7 @@ static int view_merge_new(struct store_view *v)
 	}
 	bool restrict_fleet = v->kind == VIEW_DRIVERS && v->fleet_id;
 	for (size_t i = v->base_all_n; i < t->n; i++)
-		if (!restrict_fleet || in_fleet(t->all[i], v->fleet_id))
+		if (!restrict_fleet || in_fleet(v, t->all[i]))
 			add[kk++] = t->all[i];
 	merge_into_base(v, add, kk);
 	free(add);
@@ -1276,8 +1740,6 @@ static bool hay_has(const struct rec *r, const char *f, size_t flen)
 static size_t view_scan(const char *f, struct rec **dst, struct rec *const *src, size_t n)
 {
 	size_t flen = strlen(f), out = 0;
-	if (memchr(f, HAY_SEP, flen))
-		return 0; /* the field separator never matches */
 	for (size_t i = 0; i < n; i++)
 		if (hay_has(src[i], f, flen))
 			dst[out++] = src[i];
@@ -1378,7 +1840,7 @@ const struct driver *store_view_driver(struct store_view *v, size_t i)
 	if (v->kind != VIEW_DRIVERS)
 		return NULL;
 	view_update(v);
-	return i < v->nrows ? &((struct drec *)v->rows[i])->d : NULL;
+	return i < v->nrows ? materialize(v->s, (struct drec *)v->rows[i]) : NULL;
 }
 
 const struct fleet *store_view_fleet(struct store_view *v, size_t i)
@@ -1387,6 +1849,12 @@ const struct fleet *store_view_fleet(struct store_view *v, size_t i)
 		return NULL;
 	view_update(v);
 	return i < v->nrows ? &((struct frec *)v->rows[i])->f : NULL;
+}
+
+const char *store_view_id(struct store_view *v, size_t i)
+{
+	view_update(v);
+	return i < v->nrows ? v->rows[i]->id : NULL;
 }
 
 ssize_t store_view_find(struct store_view *v, const char *id)

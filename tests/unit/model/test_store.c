@@ -99,21 +99,23 @@ START_TEST(test_put_replace_masks)
 	u.updated.st = FIELD_SET;
 	u.updated.ms = 6;
 	ck_assert_uint_eq(store_put_driver(s, &u), STORE_CHG_BALANCE);
-	ck_assert_ptr_eq(store_driver(s, "drv_1"), d); /* same record, in place */
+	/* a put ends the epoch: fetch the driver again */
+	d = store_driver(s, "drv_1");
 	ck_assert_int_eq(d->wallet_balance.v, 12);
-	/* a record that outgrows its first allocation, then shrinks again, keeps
-	 * its address and reads back exactly */
+	/* a record that outgrows its first allocation, then shrinks again, reads
+	 * back exactly */
 	char longname[600];
 	memset(longname, 'z', sizeof(longname) - 1);
 	longname[sizeof(longname) - 1] = '\0';
 	ck_assert_uint_eq(put(s, mkdrv("drv_1", longname, "a@x", "+1", 12, 1, "flt_1")),
 			  STORE_CHG_OTHER);
-	ck_assert_ptr_eq(store_driver(s, "drv_1"), d);
+	d = store_driver(s, "drv_1");
 	ck_assert_str_eq(d->name.v, longname);
 	ck_assert_str_eq(d->phone.v, "+1");
 	ck_assert_str_eq(d->fleets.v[0], "flt_1");
 	ck_assert_uint_eq(put(s, mkdrv("drv_1", "Anne", "a@x", NULL, 12, 1, "flt_1")),
 			  STORE_CHG_OTHER);
+	d = store_driver(s, "drv_1");
 	ck_assert_str_eq(d->name.v, "Anne");
 	ck_assert_int_eq(d->phone.st, FIELD_NULL);
 	ck_assert_ptr_null(d->phone.v);
@@ -492,6 +494,204 @@ START_TEST(test_filter_100k)
 }
 END_TEST
 
+/* ---- packed records and the materialization cache ---- */
+
+static void ck_opt(const struct opt_str *a, const struct opt_str *b, const char *what)
+{
+	ck_assert_msg(a->st == b->st, "%s state", what);
+	ck_assert_msg((a->v == NULL) == (b->v == NULL), "%s null", what);
+	if (a->v)
+		ck_assert_msg(strcmp(a->v, b->v) == 0, "%s: '%s' != '%s'", what, a->v, b->v);
+}
+
+static void ck_list(const struct str_list *a, const struct str_list *b, const char *what)
+{
+	ck_assert_msg(a->st == b->st && a->n == b->n, "%s", what);
+	for (size_t i = 0; i < a->n; i++) {
+		ck_assert_msg((a->v[i] == NULL) == (b->v[i] == NULL), "%s[%zu]", what, i);
+		if (a->v[i])
+			ck_assert_str_eq(a->v[i], b->v[i]);
+	}
+}
+
+/* Every field of the materialized driver reads back as put. */
+static void ck_same_driver(const struct driver *a, const struct driver *b)
+{
+	ck_opt(&a->id, &b->id, "id");
+	ck_opt(&a->object, &b->object, "object");
+	ck_opt(&a->email, &b->email, "email");
+	ck_opt(&a->license_number, &b->license_number, "license");
+	ck_opt(&a->name, &b->name, "name");
+	ck_opt(&a->phone, &b->phone, "phone");
+	ck_opt(&a->status, &b->status, "status");
+	ck_list(&a->fleets, &b->fleets, "fleets");
+	ck_list(&a->policy_ids, &b->policy_ids, "policies");
+	ck_list(&a->vehicles, &b->vehicles, "vehicles");
+	ck_assert(a->created.st == b->created.st && a->created.ms == b->created.ms);
+	ck_assert(a->updated.st == b->updated.st && a->updated.ms == b->updated.ms);
+	ck_assert(a->wallet_balance.st == b->wallet_balance.st &&
+		  a->wallet_balance.v == b->wallet_balance.v);
+	ck_assert_int_eq(a->metadata.st, b->metadata.st);
+	ck_assert_uint_eq(a->metadata.n, b->metadata.n);
+	for (size_t i = 0; i < a->metadata.n; i++) {
+		ck_assert_str_eq(a->metadata.keys[i], b->metadata.keys[i]);
+		ck_assert_str_eq(a->metadata.vals[i], b->metadata.vals[i]);
+	}
+	const struct driver_prefs *p = &a->preferences, *q = &b->preferences;
+	ck_assert_int_eq(p->st, q->st);
+	ck_opt(&p->charging_speed, &q->charging_speed, "speed");
+	ck_opt(&p->currency, &q->currency, "currency");
+	ck_opt(&p->default_payment_method, &q->default_payment_method, "pm");
+	ck_assert(p->max_price_per_kwh.st == q->max_price_per_kwh.st &&
+		  (p->max_price_per_kwh.st != FIELD_SET ||
+		   p->max_price_per_kwh.v == q->max_price_per_kwh.v));
+	ck_assert(p->notifications.st == q->notifications.st &&
+		  p->notifications.v == q->notifications.v);
+	ck_list(&p->preferred_charging_stations, &q->preferred_charging_stations, "stations");
+	ck_list(&p->preferred_cpos, &q->preferred_cpos, "cpos");
+}
+
+/* A driver that uses every field, varied by i: states, case (shared with
+ * the haystack or not), pooled and long strings, metadata. */
+static struct driver mkfull(int i)
+{
+	char id[48], buf[160];
+	snprintf(id, sizeof(id), i % 2 ? "drv_%05d" : "DRV_Mixed%05d", i);
+	snprintf(buf, sizeof(buf), "Name %d", i);
+	struct driver d = mkdrv(id, buf, i % 3 ? "lower@x.example" : "Upper@X.example",
+				i % 4 ? "+4822000" : NULL, i * 10, i, i % 5 ? "flt_a" : NULL);
+	set_str(&d.object, "driver");
+	if (i % 7)
+		set_str(&d.license_number, "PL-1");
+	else
+		d.license_number.st = FIELD_INVALID;
+	set_list(&d.policy_ids, "pol_1", i % 2 ? "pol_2" : NULL);
+	str_list_clear(&d.vehicles);
+	memset(buf, 'v', 100);
+	snprintf(buf + 100, 20, "%d", i); /* too long for the pool */
+	set_list(&d.vehicles, buf, i % 3 ? "veh_b" : NULL);
+	d.updated.st = i % 6 ? FIELD_SET : FIELD_NULL;
+	d.updated.ms = i % 6 ? 1000 + i : 0;
+	struct driver_prefs *p = &d.preferences;
+	p->st = FIELD_SET;
+	set_str(&p->charging_speed, "fast");
+	set_str(&p->currency, "pln");
+	p->default_payment_method.st = FIELD_NULL;
+	p->max_price_per_kwh.st = i % 2 ? FIELD_SET : FIELD_NULL;
+	p->max_price_per_kwh.v = i % 2 ? -(int64_t)i * 1000003 : 0;
+	p->notifications.st = FIELD_SET;
+	p->notifications.v = i % 3 == 0;
+	set_list(&p->preferred_charging_stations, i % 2 ? "chst_1" : NULL, NULL);
+	p->preferred_cpos.st = FIELD_INVALID;
+	if (i % 4 == 1) {
+		struct meta_map *m = &d.metadata;
+		m->st = FIELD_SET;
+		m->n = 2;
+		m->keys = calloc(2, sizeof(char *));
+		m->vals = calloc(2, sizeof(char *));
+		ck_assert(m->keys && m->vals);
+		m->keys[0] = strdup("k");
+		m->vals[0] = strdup("");
+		m->keys[1] = strdup("team");
+		snprintf(buf, sizeof(buf), "t%d", i);
+		m->vals[1] = strdup(buf);
+	} else {
+		d.metadata.st = i % 4 ? FIELD_NULL : FIELD_MISSING;
+	}
+	return d;
+}
+
+#define NFULL 1500 /* well over the cache's 512 kept slots */
+
+/* Within one epoch nothing is evicted: every pointer of 1,500 drivers
+ * fetched one after another stays valid and reads back as put (ASan
+ * checks the "valid"), and the same driver gives the same pointer. */
+START_TEST(test_cache_holds_an_epoch)
+{
+	struct store *s = store_new();
+	struct driver *want = calloc(NFULL, sizeof(*want));
+	const struct driver **got = calloc(NFULL, sizeof(*got));
+	ck_assert(want && got);
+	for (int i = 0; i < NFULL; i++) {
+		struct driver d = mkfull(i);
+		ck_assert_int_eq(driver_copy(&want[i], &d), 0);
+		ck_assert_uint_eq(store_put_driver(s, &d), STORE_NEW);
+	}
+	struct store_view *v = store_view_new(s, VIEW_DRIVERS);
+	store_view_set_sort(v, SORT_NAME, false);
+	ck_assert_uint_eq(store_view_len(v), NFULL);
+	for (int i = 0; i < NFULL; i++) {
+		got[i] = store_driver(s, want[i].id.v);
+		ck_assert_ptr_nonnull(got[i]);
+	}
+	for (size_t r = 0; r < NFULL; r++) {
+		const struct driver *d = store_view_driver(v, r);
+		ck_assert_str_eq(store_view_id(v, r), d->id.v);
+		ck_assert_ptr_eq(store_driver(s, d->id.v), d);
+	}
+	for (int i = 0; i < NFULL; i++)
+		ck_same_driver(got[i], &want[i]);
+	/* The next epoch: fetched again, equal again, with the extra slots of
+	 * the last one freed. */
+	store_tick(s);
+	for (int k = 0; k < 3; k++) {
+		for (int i = 0; i < NFULL; i += k + 1)
+			ck_same_driver(store_driver(s, want[i].id.v), &want[i]);
+		store_tick(s);
+	}
+	for (int i = 0; i < NFULL; i++)
+		driver_clear(&want[i]);
+	free(want);
+	free(got);
+	store_view_free(v);
+	store_free(s);
+}
+END_TEST
+
+/* Across epochs: a put or a remove ends the epoch; what is fetched after
+ * it reads the new values, including a record whose slot was reused for
+ * others in between, and a replaced record that outgrew its block. */
+START_TEST(test_cache_across_epochs)
+{
+	struct store *s = store_new();
+	for (int i = 0; i < NFULL; i++)
+		put(s, mkfull(i));
+	struct driver want = mkfull(7);
+	const struct driver *d = store_driver(s, want.id.v);
+	ck_same_driver(d, &want);
+	driver_clear(&want);
+	/* balance moves: the new value, not the old materialization */
+	struct driver u = mkfull(7);
+	u.wallet_balance.v = 99;
+	ck_assert_uint_eq(store_put_driver(s, &u), STORE_CHG_BALANCE);
+	d = store_driver(s, "drv_00007");
+	ck_assert_int_eq(d->wallet_balance.v, 99);
+	/* others fill the cache, then a longer version of 7 */
+	for (int i = 0; i < NFULL; i++)
+		ck_assert_ptr_nonnull(store_driver(s, i % 2 ? "drv_00001" : "DRV_Mixed00000"));
+	for (int i = 100; i < 100 + NFULL / 2; i++) {
+		char id[48];
+		snprintf(id, sizeof(id), i % 2 ? "drv_%05d" : "DRV_Mixed%05d", i);
+		ck_assert_ptr_nonnull(store_driver(s, id));
+	}
+	want = mkfull(7);
+	char longname[400];
+	memset(longname, 'Q', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	set_str(&want.name, longname);
+	u = mkfull(7);
+	ck_assert_int_eq(driver_copy(&u, &want), 0);
+	ck_assert_uint_eq(store_put_driver(s, &u), STORE_CHG_OTHER | STORE_CHG_BALANCE);
+	ck_same_driver(store_driver(s, "drv_00007"), &want);
+	driver_clear(&want);
+	ck_assert(store_remove_driver(s, "drv_00007"));
+	ck_assert_ptr_null(store_driver(s, "drv_00007"));
+	ck_assert_ptr_nonnull(store_driver(s, "drv_00009"));
+	store_tick(s);
+	store_free(s);
+}
+END_TEST
+
 static Suite *store_suite(void)
 {
 	Suite *s = suite_create("store");
@@ -504,6 +704,8 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, test_view_sorts_stable_selection);
 	tcase_add_test(tc, test_incremental_views_match_rebuild);
 	tcase_add_test(tc, test_filter_100k);
+	tcase_add_test(tc, test_cache_holds_an_epoch);
+	tcase_add_test(tc, test_cache_across_epochs);
 	suite_add_tcase(s, tc);
 	return s;
 }
