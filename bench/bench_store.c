@@ -173,6 +173,21 @@ int main(int argc, char **argv)
 		printf("  sort by %-20s %.1f ms\n", sorts[i].name, now_ms() - t0);
 	}
 	printf("  RSS with a sorted view       %.1f MiB\n", rss_kib() / 1024.0);
+	/* Drivers are materialized on access: what drawing a screen of rows
+	 * costs, and walking every row's id (mark all) without materializing. */
+	t0 = now_ms();
+	for (int r = 0; r < 100; r++) {
+		store_tick(s);
+		for (size_t i = 0; i < 40; i++)
+			store_view_driver(v, (size_t)r * 997 + i);
+	}
+	printf("  materialize 40 rows          %.3f ms (new epoch each screen)\n",
+	       (now_ms() - t0) / 100);
+	t0 = now_ms();
+	size_t idbytes = 0;
+	for (size_t i = 0; i < n; i++)
+		idbytes += strlen(store_view_id(v, i));
+	printf("  every row's id (%zu bytes)  %.1f ms\n", idbytes, now_ms() - t0);
 
 	printf("filter keystrokes (name sort, 10 rounds each):\n");
 	static const char *mari[] = {"m", "ma", "mar", "mari", "marie", "marie ", "marie c",
