@@ -99,7 +99,12 @@ static unsigned cmd_driver(struct ui *ui, const char *arg)
 	struct job j = {.kind = JOB_DRIVER_GET, .id = strdup(arg)};
 	if (!j.id)
 		return UI_HANDLED;
-	snprintf(ui->want_driver, sizeof(ui->want_driver), "%s", arg);
+	int n = snprintf(ui->want_driver, sizeof(ui->want_driver), "%s", arg);
+	if (n < 0 || (size_t)n >= sizeof(ui->want_driver)) { /* longer than any id */
+		free(j.id);
+		ui_message(ui, true, "no driver with that id");
+		return UI_HANDLED | UI_REDRAW;
+	}
 	ui->want_driver_job = ui_submit(ui, &j, NULL);
 	ui_message(ui, false, "looking up the driver%s", text_glyph("…", "..."));
 	return UI_HANDLED | UI_REDRAW;

@@ -292,9 +292,12 @@ static void ed_detach_question(struct ui *ui, struct ed *e)
 {
 	char dn[128], fn[128];
 	const struct driver *d = store_driver(ui_store(ui), e->driver_id);
-	snprintf(e->question, sizeof e->question, "detach %s from %s?",
+	/* A question cut short by very long names still reads; the return value
+	 * is taken only to say that truncation is expected here. */
+	int n = snprintf(e->question, sizeof e->question, "detach %s from %s?",
 	         d ? ed_name(&d->name, dn, sizeof dn) : e->driver_id,
 	         ed_fleet_name(ui, e->fleet_id, fn, sizeof fn));
+	(void)n;
 	e->mode = ED_DETACH_ASK;
 }
 

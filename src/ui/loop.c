@@ -132,6 +132,7 @@ int ui_run(struct ui *ui)
 	ui_start_loading(ui);
 	loop_rotate(ui, true); /* kiosk: the first fleet's turn starts now */
 	while (!ui->quit) {
+		store_tick(ui->store); /* records materialized last turn may go */
 		if (ui->dirty)
 			ui_draw(ui);
 		int timeout = loop_timeout(ui);

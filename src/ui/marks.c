@@ -81,8 +81,10 @@ size_t mark_view(struct markset *m, struct store_view *v)
 	if (mark_reserve(m, m->n + len) != 0)
 		return 0;
 	for (size_t i = 0; i < len; i++) {
-		const struct driver *d = store_view_driver(v, i);
-		if (d && d->id.st == FIELD_SET && (m->ids[m->n] = strdup(d->id.v)))
+		/* The id alone: materializing 100,000 records would undo the
+		 * store's compact form (RSS 54 -> 110 MiB). */
+		const char *id = store_view_id(v, i);
+		if (id && (m->ids[m->n] = strdup(id)))
 			m->n++;
 	}
 	qsort(m->ids, m->n, sizeof(*m->ids), mark_cmp);
