@@ -96,7 +96,11 @@ static size_t run_script(const char *name, bool read_only)
 	if (read_only)
 		E2E_WAIT(e, "READ-ONLY", 2000);
 	attempt_writes(e, fleets);
-	mash_keys(e);
+	/* The control only has to show that the deliberate attempts do write;
+	 * mashing every key again there would double the test's time and
+	 * prove nothing more. */
+	if (read_only)
+		mash_keys(e);
 	ck_assert(term_wait_idle(e->t, 300, 5000));
 	cJSON_Delete(fleets);
 
