@@ -45,8 +45,11 @@ char *mockctl_http(const char *method, const char *url, const char *body, long *
 	struct curl_slist *h = NULL;
 	h = curl_slist_append(h, "Authorization: Bearer " MOCKCTL_KEY);
 	h = curl_slist_append(h, "X-Ct-Oracle: 1");
+	/* /v1 takes JSON only (contract.md); the admin endpoints take a
+	 * plain-text spec such as "clear" or "latency=200". */
 	if (body)
-		h = curl_slist_append(h, "Content-Type: text/plain");
+		h = curl_slist_append(h, body[0] == '{' ? "Content-Type: application/json"
+							: "Content-Type: text/plain");
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
