@@ -129,7 +129,8 @@ static int app_configure(struct app *a)
 	a->base_url = o->base_url ? o->base_url : a->cfg.base_url ? a->cfg.base_url
 								  : DEFAULT_BASE_URL;
 	a->theme = o->theme ? o->theme : a->cfg.theme ? a->cfg.theme : "default";
-	a->refresh_s = o->refresh_s > 0 ? o->refresh_s : a->cfg.refresh_s > 0 ? a->cfg.refresh_s : 5;
+	/* config's "refresh = off" is -1 and must stay off (no refresh thread). */
+	a->refresh_s = o->refresh_s > 0 ? o->refresh_s : a->cfg.refresh_s != 0 ? a->cfg.refresh_s : 5;
 	a->read_only = o->read_only || o->kiosk || a->cfg.read_only;
 	a->live = o->live || a->cfg.live;
 	struct theme t;
