@@ -220,6 +220,19 @@ static size_t form_meta_count(const struct form *f, unsigned id)
 	return n;
 }
 
+/* The name waiting on a "+ add key" row: NULL when it is empty or would be
+ * accepted, else why it was refused. */
+static const char *form_check_meta_add(const struct form *f, const struct form_field *add)
+{
+	const char *key = add->ed.buf;
+	if (!key[0])
+		return NULL;
+	const char *bad = val_meta_key(key);
+	if (!bad && form_find(f, add->id, 0, key) >= 0)
+		bad = "that key is already in the list";
+	return bad;
+}
+
 int form_validate(struct form *f)
 {
 	int bad = 0;
@@ -227,9 +240,13 @@ int form_validate(struct form *f)
 	for (size_t i = 0; i < f->n; i++) {
 		struct form_field *fld = &f->f[i];
 		const char *msg = NULL;
-		if (fld->kind == FORM_BUTTON || fld->kind == FORM_META_ADD)
+		if (fld->kind == FORM_BUTTON)
 			continue;
-		if (f->create || form_field_changed(fld))
+		/* A refused key still on the add row is input the user typed:
+		 * saving must stop there, not drop it silently. */
+		if (fld->kind == FORM_META_ADD)
+			msg = form_check_meta_add(f, fld);
+		else if (f->create || form_field_changed(fld))
 			msg = form_check_field(f, fld);
 		/* Only a new key can push the count over: it carries the error. */
 		if (!msg && fld->kind == FORM_META && fld->orig_null && form_field_changed(fld) &&
@@ -314,9 +331,7 @@ static void form_commit_meta_add(struct form *f)
 	const char *key = add->ed.buf;
 	if (!key[0])
 		return;
-	const char *bad = val_meta_key(key);
-	if (!bad && form_find(f, add->id, 0, key) >= 0)
-		bad = "that key is already in the list";
+	const char *bad = form_check_meta_add(f, add);
 	if (bad) {
 		form_set_error(f, f->focus, bad);
 		return;

@@ -828,6 +828,47 @@ START_TEST(test_attach_detach_jobs)
 }
 END_TEST
 
+/* Issue #4: a key refused on the add row (over 40 characters) is still
+ * there when the user saves: the save stops at it, with its error, and
+ * nothing of the metadata goes out. */
+START_TEST(test_refused_meta_key_pending_blocks_save)
+{
+	struct driver d = {0};
+	load_driver(&d);
+	edit_meta_apply(&d.metadata, "team", "north");
+	struct edit_driver *e = edit_driver_open(&d);
+	struct form *f = e->form;
+	size_t add = 0;
+	for (size_t i = 0; i < f->n; i++)
+		if (f->f[i].kind == FORM_META_ADD)
+			add = i;
+	f->focus = add;
+	ch(f, '\n');
+	type(f, "k23456789012345678901234567890123456789012"); /* 42 */
+	ch(f, '\n');
+	ck_assert_ptr_nonnull(f->f[add].error);
+	ck_assert_int_eq(ch(f, 0x0f), FORM_REDRAW); /* ^O: not FORM_SUBMIT */
+	ck_assert_int_eq((int)f->focus, (int)add);
+	ck_assert_ptr_nonnull(strstr(f->f[add].error, "over 40"));
+	ck_assert_str_eq(form_text(f, add), "k23456789012345678901234567890123456789012");
+	/* The same while still editing the add row: ^O commits, then stops. */
+	f->focus = add;
+	ch(f, '\n');
+	ck_assert(f->editing);
+	ck_assert_int_eq(ch(f, 0x0f), FORM_REDRAW);
+	ck_assert_ptr_nonnull(f->f[add].error);
+	/* A duplicate name is refused the same way. */
+	form_set_text(f, add, "team");
+	ck_assert_int_eq(ch(f, 0x0f), FORM_REDRAW);
+	ck_assert_ptr_nonnull(strstr(f->f[add].error, "already"));
+	/* Clearing the row lets the (empty) save through. */
+	form_set_text(f, add, "");
+	ck_assert_int_eq(ch(f, 0x0f), FORM_SUBMIT);
+	edit_driver_free(e);
+	driver_clear(&d);
+}
+END_TEST
+
 static Suite *form_suite(void)
 {
 	Suite *s = suite_create("form");
@@ -846,6 +887,7 @@ static Suite *form_suite(void)
 	tcase_add_test(tc, test_driver_preferences_key_by_key);
 	tcase_add_test(tc, test_driver_metadata_add_change_remove);
 	tcase_add_test(tc, test_metadata_fifty_keys);
+	tcase_add_test(tc, test_refused_meta_key_pending_blocks_save);
 	tcase_add_test(tc, test_param_to_field);
 	tcase_add_test(tc, test_error_words);
 	tcase_add_test(tc, test_conflict_theirs_vs_yours);
