@@ -27,9 +27,35 @@ static const char *const help_commands[][2] = {
 };
 #define HELP_NCMD (sizeof(help_commands) / sizeof(help_commands[0]))
 
+/* The status line's clock and stale marker, after the keys (the first one
+ * gets the refresh glyph in front). */
+static const char *const help_status[][2] = {
+	{"HH:MM:SS", "when the data last changed (loaded, or a refresh brought a new value)"},
+	{"(no stale)", "the last refresh round succeeded: values are at most one period old"},
+	{"stale since HH:MM:SS", "refreshes fail; the values shown were last confirmed then"},
+};
+#define HELP_NSTATUS (sizeof(help_status) / sizeof(help_status[0]))
+
 static size_t help_lines(void)
 {
-	return 2 + HELP_NCMD + 2 + (size_t)action_count();
+	return 2 + HELP_NCMD + 2 + (size_t)action_count() + 2 + HELP_NSTATUS;
+}
+
+/* Lines after the keys: a blank, the title, a blank, then help_status. */
+static void help_status_line(WINDOW *w, int y, size_t i, int width)
+{
+	int kw = 22;
+	if (i == 1) {
+		text_put(w, y, 2, width - 4, "Status line", 0, theme_attr(TE_HEADER));
+		return;
+	}
+	if (i < 3 || i - 3 >= HELP_NSTATUS)
+		return;
+	char key[64];
+	snprintf(key, sizeof(key), "%s%s", i == 3 ? text_glyph("⟳ ", "@ ") : "",
+		 help_status[i - 3][0]);
+	text_put(w, y, 2, kw, key, 0, theme_attr(TE_HELP_KEY));
+	text_put(w, y, 2 + kw, width - kw - 4, help_status[i - 3][1], 0, theme_attr(TE_HELP_TEXT));
 }
 
 static void help_line(struct help *h, WINDOW *w, int y, size_t i, int width)
@@ -48,6 +74,10 @@ static void help_line(struct help *h, WINDOW *w, int y, size_t i, int width)
 		return;
 	}
 	int id = (int)(i - (2 + HELP_NCMD + 2)) + 1;
+	if (id >= action_count()) {
+		help_status_line(w, y, (size_t)(id - action_count()), width);
+		return;
+	}
 	const struct action *a = action_get(id);
 	if (!a)
 		return;

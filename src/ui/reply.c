@@ -13,6 +13,15 @@
 #include "chargetui/timefmt.h"
 #include "ui_priv.h"
 
+/* The status line's clock is when the data last changed, not when it was
+ * last polled: a refresh that finds nothing new must not move it, or an
+ * idle screen would be redrawn every round. */
+static void reply_changed(struct ui *ui)
+{
+	ui->dirty = true;
+	ui->data_ms = ts_now_ms();
+}
+
 /* A record that changed under the user's eyes is highlighted; a record that
  * merely arrived (first load) is not, or 100,000 drivers would flash. */
 static void reply_mark(struct ui *ui, const char *id, unsigned mask, const struct reply *r)
@@ -31,7 +40,7 @@ static void reply_put_fleet(struct ui *ui, struct fleet *f, const struct reply *
 		snprintf(id, sizeof(id), "%s", f->id.v);
 	unsigned m = store_put_fleet(ui->store, f);
 	if (m)
-		ui->dirty = true;
+		reply_changed(ui);
 	reply_mark(ui, id, m, r);
 }
 
@@ -42,7 +51,7 @@ static void reply_put_driver(struct ui *ui, struct driver *d, const struct reply
 		snprintf(id, sizeof(id), "%s", d->id.v);
 	unsigned m = store_put_driver(ui->store, d);
 	if (m)
-		ui->dirty = true;
+		reply_changed(ui);
 	reply_mark(ui, id, m, r);
 	if (ui->want_driver[0] && strcmp(id, ui->want_driver) == 0) {
 		ui->want_driver[0] = '\0';
@@ -91,10 +100,13 @@ static void reply_list_done(struct ui *ui, const struct reply *r)
 		return;
 	}
 	/* A first load is a refresh too: its time shows, its failure is stale. */
-	if (failed)
+	if (failed) {
 		ui->stale = true;
-	else
+	} else {
 		ui->refreshed_ms = ts_now_ms();
+		if (!ui->data_ms) /* an empty account is loaded data too */
+			ui->data_ms = ui->refreshed_ms;
+	}
 	ui->dirty = true;
 }
 
@@ -113,11 +125,11 @@ static void reply_apply(struct ui *ui, struct reply *r)
 	case REPLY_DRIVER: reply_put_driver(ui, &r->driver, r); break;
 	case REPLY_DELETED: /* by us, or gone on the server (a refresh's 404) */
 		if (r->driver.id.st == FIELD_SET && store_remove_driver(ui->store, r->driver.id.v))
-			ui->dirty = true;
+			reply_changed(ui);
 		if (r->driver.id.st == FIELD_SET && mark_has(&ui->marks, r->driver.id.v))
 			mark_toggle(&ui->marks, r->driver.id.v); /* no mark on a ghost */
 		if (r->fleet.id.st == FIELD_SET && store_remove_fleet(ui->store, r->fleet.id.v))
-			ui->dirty = true;
+			reply_changed(ui);
 		break;
 	case REPLY_ERROR: reply_error(ui, r); break;
 	case REPLY_REFRESH_STATUS:

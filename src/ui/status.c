@@ -1,8 +1,8 @@
 /*
  * status.c — the bottom line: mode badges (LIVE as text, so it survives
- * NO_COLOR), the redacted key, the last refresh as a clock time (an idle
- * screen stays still: nothing here ticks), stale, counts, then the message,
- * the last API error or the key hints.
+ * NO_COLOR), the redacted key, when the data last changed as a clock time
+ * (an idle screen stays still: nothing here ticks), stale since when, counts,
+ * then the message, the last API error or the key hints.
  */
 #include <stdio.h>
 #include <string.h>
@@ -57,23 +57,36 @@ static void st_badges(struct ui *ui, struct status_pen *s)
 	}
 }
 
+static void st_clock(int64_t ms, char *buf, size_t n)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	snprintf(buf, n, "--:--:--");
+	if (ms > 0 && localtime_r(&t, &tm))
+		strftime(buf, n, "%H:%M:%S", &tm);
+}
+
+/* The clock is when the data last changed or loaded (data_ms), not when it
+ * was last polled: a refresh round that finds nothing new leaves the whole
+ * screen as it was, so an idle console writes nothing.  Freshness is said
+ * by what is absent: no "stale" means the last round succeeded, i.e. the
+ * values were confirmed within one refresh period.  When a round fails the
+ * marker appears at once with the last good refresh's time. */
 static void st_refresh(struct ui *ui, struct status_pen *s)
 {
-	char buf[64];
-	if (ui->refreshed_ms > 0) {
-		time_t t = (time_t)(ui->refreshed_ms / 1000);
-		struct tm tm;
-		char hms[16] = "--:--:--";
-		if (localtime_r(&t, &tm))
-			strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
-		snprintf(buf, sizeof(buf), "%s %s", text_glyph("⟳", "@"), hms);
-	} else {
-		snprintf(buf, sizeof(buf), "%s --:--:--", text_glyph("⟳", "@"));
-	}
+	char buf[64], hms[16];
+	st_clock(ui->data_ms, hms, sizeof(hms));
+	snprintf(buf, sizeof(buf), "%s %s", text_glyph("⟳", "@"), hms);
 	st_put(s, buf, TE_STATUS);
 	st_gap(s);
 	if (ui->stale) {
-		st_put(s, " stale ", TE_STALE);
+		if (ui->refreshed_ms > 0) {
+			st_clock(ui->refreshed_ms, hms, sizeof(hms));
+			snprintf(buf, sizeof(buf), " stale since %s ", hms);
+		} else {
+			snprintf(buf, sizeof(buf), " stale ");
+		}
+		st_put(s, buf, TE_STALE);
 		st_gap(s);
 	}
 }

@@ -155,6 +155,7 @@ struct ui {
 	char want_driver[UI_ID_MAX]; /* :driver ID waiting for its GET */
 	uint64_t want_driver_job;
 	int64_t refreshed_ms;        /* wall clock of the last good refresh, 0: never */
+	int64_t data_ms;             /* wall clock the data last changed or loaded, 0: never */
 	bool stale;
 	char error[512];     /* last API error, raw (sanitized when drawn) */
 	char message[256];   /* until the next key */

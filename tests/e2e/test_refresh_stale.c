@@ -1,12 +1,13 @@
 /*
  * test_refresh_stale.c — the server starts failing (every request 503) while
- * a user watches with --refresh 1: the console says its data is stale and
- * keeps showing the last good values; when the server heals, the marker
- * goes away by itself (RTY-10).
+ * a user watches with --refresh 1: the console says its data is stale since
+ * the last good refresh and keeps showing the last good values; when the
+ * server heals, the marker goes away by itself (RTY-10).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "e2e.h"
 
@@ -16,6 +17,30 @@
 #define STALE_MS 15000
 /* Backoff is capped at interval x 8 (RTY-10), plus one round. */
 #define RECOVER_MS 12000
+
+static int sec_of_day(time_t t)
+{
+	struct tm tm;
+	localtime_r(&t, &tm);
+	return tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+}
+
+/* "stale since HH:MM:SS" names the last good refresh: at most one period
+ * (plus a round) before the server began failing, and not after it. */
+static void expect_stale_since(struct e2e *e, time_t failing_from)
+{
+	char *row = e2e_row_with(e, "stale since ");
+	int h = -1, m = -1, sec = -1;
+	if (row)
+		sscanf(strstr(row, "stale since ") + 12, "%d:%d:%d", &h, &m, &sec);
+	free(row);
+	if (h < 0 || sec < 0)
+		e2e_dump(e, "the stale marker");
+	ck_assert_msg(h >= 0 && m >= 0 && sec >= 0, "no \"stale since HH:MM:SS\" on screen");
+	int ago = (sec_of_day(failing_from) - (h * 3600 + m * 60 + sec) + 86400) % 86400;
+	ck_assert_msg(ago <= 3, "stale since %02d:%02d:%02d: %d s before the failures began", h,
+		      m, sec, ago);
+}
 
 START_TEST(failing_refresh_marks_stale_and_recovers)
 {
@@ -34,8 +59,10 @@ START_TEST(failing_refresh_marks_stale_and_recovers)
 	ck_assert_msg(term_find(e->t, "stale", NULL, NULL) != 0, "stale before any failure");
 
 	ck_assert_int_eq(mockctl_faults(e->mc, "error_rate=1:503"), 0);
+	time_t failing_from = time(NULL);
 	long seq0 = mockctl_last_seq(e->mc);
 	E2E_WAIT(e, "stale", STALE_MS);
+	expect_stale_since(e, failing_from);
 
 	/* The last good values are still there. */
 	char *row = e2e_row_with(e, pre);
