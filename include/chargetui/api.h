@@ -21,6 +21,10 @@ struct api;
 
 struct api *api_new(const struct http_config *cfg, struct api_error *err);
 void api_free(struct api *a);
+/* Make a's current wait notice its cancel flag now (http_client_wakeup): the
+ * one call that may come from another thread while a is in use.  Set the
+ * flag first.  NULL is a no-op. */
+void api_wakeup(struct api *a);
 
 struct list_query {
 	const char *fleet;   /* drivers: ?fleet= */

@@ -46,7 +46,7 @@ enum job_kind {
 	JOB_DRIVERS_LIST,  /* all pages (fleet_id: that fleet's drivers); one reply per page */
 	JOB_FLEET_GET,
 	JOB_DRIVER_GET,
-	JOB_DRIVER_CREATE, /* dpatch; then attach to fleet_id if set */
+	JOB_DRIVER_CREATE, /* dpatch; then attach to fleet_id if set (see attach_err) */
 	JOB_DRIVER_UPDATE, /* id, dpatch */
 	JOB_DRIVER_ATTACH, /* id, fleet_id */
 	JOB_DRIVER_DETACH, /* id, fleet_id */
@@ -90,6 +90,13 @@ struct reply {
 	enum job_origin origin;
 	bool done;              /* last reply of its job */
 	struct api_error err;   /* kind API_OK unless REPLY_ERROR / a failed refresh */
+	/* JOB_DRIVER_CREATE with a fleet_id: why the attach after the create
+	 * failed (kind API_OK when it attached, or when none was asked).  A
+	 * failed attach still gives a REPLY_DRIVER holding the created driver,
+	 * unattached: the driver exists whatever this says, so the create must
+	 * never be sent again.  (A failed create is a REPLY_ERROR in err, and no
+	 * attach was tried.)  Owned by the reply; reply_free clears it. */
+	struct api_error attach_err;
 	struct driver_page dpage;
 	struct fleet_page fpage;
 	struct driver driver;   /* REPLY_DRIVER; for REPLY_DELETED only id is set */

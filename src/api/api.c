@@ -58,6 +58,12 @@ void api_free(struct api *a)
 	free(a);
 }
 
+void api_wakeup(struct api *a)
+{
+	if (a)
+		http_client_wakeup(a->http);
+}
+
 /* --- query strings --- */
 
 static int query_add(char **qs, const char *name, const char *value)

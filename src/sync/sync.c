@@ -49,6 +49,7 @@ void reply_free(struct reply *r)
 	while (r) {
 		struct reply *next = r->next;
 		api_error_clear(&r->err);
+		api_error_clear(&r->attach_err);
 		driver_page_clear(&r->dpage);
 		fleet_page_clear(&r->fpage);
 		driver_clear(&r->driver);
@@ -183,11 +184,42 @@ static void run_list(struct worker *w, const struct sjob *j)
 	api_iter_free(it);
 }
 
-/* Calls that return one driver. */
-static int run_driver_call(struct worker *w, const struct job *jb, struct driver *out,
+/* A create, then the attach to the fleet in view as a second logical
+ * operation with its own key (made by the HTTP layer); the reply carries the
+ * create's key.  Once the create succeeded the job has succeeded: a failed
+ * attach goes to r->attach_err beside the created driver, never to err, or
+ * the UI would take the driver for not made and create it again. */
+static int run_create(struct worker *w, const struct job *jb, struct reply *r,
+		      struct api_error *err)
+{
+	if (api_driver_create(w->api, &jb->dpatch, jb->idem_key, &r->driver, err) < 0)
+		return -1;
+	if (!jb->fleet_id)
+		return 0;
+	if (!r->driver.id.v) {
+		r->attach_err.kind = API_ERR_INTERNAL;
+		r->attach_err.detail = strdup("the server gave the new driver no id");
+		return 0;
+	}
+	struct driver attached = {0};
+	if (api_driver_attach(w->api, r->driver.id.v, jb->fleet_id, NULL, &attached,
+			      &r->attach_err) < 0) {
+		if (r->attach_err.kind == API_OK)
+			r->attach_err.kind = API_ERR_INTERNAL;
+		return 0;
+	}
+	api_error_clear(&r->attach_err);
+	driver_clear(&r->driver);
+	r->driver = attached;
+	return 0;
+}
+
+/* Calls that return one driver, into r->driver. */
+static int run_driver_call(struct worker *w, const struct job *jb, struct reply *r,
 			   struct api_error *err)
 {
 	const char *k = jb->idem_key;
+	struct driver *out = &r->driver;
 	switch (jb->kind) {
 	case JOB_DRIVER_GET:
 		return api_driver_get(w->api, jb->id, out, err);
@@ -198,18 +230,7 @@ static int run_driver_call(struct worker *w, const struct job *jb, struct driver
 	case JOB_DRIVER_DETACH:
 		return api_driver_detach(w->api, jb->id, jb->fleet_id, k, out, err);
 	case JOB_DRIVER_CREATE:
-		if (api_driver_create(w->api, &jb->dpatch, k, out, err) < 0)
-			return -1;
-		if (!jb->fleet_id || !out->id.v)
-			return 0;
-		/* The attach is a second logical operation with its own key
-		 * (made by the HTTP layer); the reply carries the create's. */
-		struct driver attached = {0};
-		if (api_driver_attach(w->api, out->id.v, jb->fleet_id, NULL, &attached, err) < 0)
-			return -1;
-		driver_clear(out);
-		*out = attached;
-		return 0;
+		return run_create(w, jb, r, err);
 	default:
 		return -1;
 	}
@@ -247,7 +268,7 @@ static void run_one(struct worker *w, const struct sjob *j)
 	default:
 		r = job_reply(j, REPLY_DRIVER, true);
 		if (r)
-			rc = run_driver_call(w, jb, &r->driver, &err);
+			rc = run_driver_call(w, jb, r, &err);
 		break;
 	}
 	if (rc == 0) {
@@ -491,6 +512,8 @@ void sync_cancel(struct sync *s, uint64_t job_id)
 	for (int i = 0; !found && i < s->nworkers; i++)
 		if (s->workers[i].cur && s->workers[i].cur->id == job_id) {
 			__atomic_store_n(&s->workers[i].cancel, 1, __ATOMIC_RELAXED);
+			/* a stalled transfer sees the flag now, not at its next poll */
+			api_wakeup(s->workers[i].api);
 			pthread_cond_broadcast(&s->cv_taken);
 		}
 	if (!s->q_head)
@@ -574,9 +597,12 @@ static void sync_stop_threads(struct sync *s)
 {
 	pthread_mutex_lock(&s->mu);
 	s->stop = true;
-	for (int i = 0; s->workers && i < s->nworkers; i++)
+	for (int i = 0; s->workers && i < s->nworkers; i++) {
 		__atomic_store_n(&s->workers[i].cancel, 1, __ATOMIC_RELAXED);
+		api_wakeup(s->workers[i].api);
+	}
 	__atomic_store_n(&s->rf_cancel, 1, __ATOMIC_RELAXED);
+	api_wakeup(s->rf_api);
 	pthread_cond_broadcast(&s->cv_work);
 	pthread_cond_broadcast(&s->cv_refresh);
 	pthread_cond_broadcast(&s->cv_taken);

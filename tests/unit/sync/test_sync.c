@@ -603,6 +603,100 @@ START_TEST(test_create_attach_delete)
 }
 END_TEST
 
+static bool is_email(const cJSON *d, const char *email)
+{
+	return jstr(d, "email") && strcmp(jstr(d, "email"), email) == 0;
+}
+
+/* Drivers the server has with this email (the oracle). */
+static int count_email(const char *email)
+{
+	cJSON *all = mockctl_get_all(mc, "/drivers?limit=100");
+	ck_assert_ptr_nonnull(all);
+	int n = 0;
+	cJSON *it;
+	cJSON_ArrayForEach(it, all)
+	{
+		n += is_email(it, email);
+	}
+	cJSON_Delete(all);
+	return n;
+}
+
+/* Issue #4: the create went through and only the attach after it failed.
+ * The reply must say the driver exists (REPLY_DRIVER, err API_OK) and carry
+ * the attach's error apart, whatever that error is: a 5xx after retries
+ * here, a 404 for a fleet that is gone below. */
+START_TEST(test_create_whose_attach_fails_returns_the_driver)
+{
+	start_mock(10);
+	cJSON *fl = mockctl_get(mc, "/fleets?limit=1", NULL);
+	ck_assert_ptr_nonnull(fl);
+	char fid[48];
+	snprintf(fid, sizeof(fid), "%s",
+		 jstr(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(fl, "data"), 0), "id"));
+	cJSON_Delete(fl);
+	/* "/v1/drivers/" matches the attach, not the create (/v1/drivers). */
+	ck_assert_int_eq(mockctl_faults(mc, "status=503x3,path=/v1/drivers/,method=POST"), 0);
+	long mark = mockctl_last_seq(mc);
+	struct sync *s = new_sync(2, -1);
+	struct job c = {.kind = JOB_DRIVER_CREATE, .fleet_id = strdup(fid)};
+	c.dpatch.set = DRV_NAME | DRV_EMAIL;
+	ck_assert_int_eq(opt_str_set(&c.dpatch.v.name, "Grace Hopper"), 0);
+	ck_assert_int_eq(opt_str_set(&c.dpatch.v.email, "grace@example.com"), 0);
+	uint64_t id = sync_submit(s, &c);
+	struct got g = {0};
+	const struct reply *r = wait_for(s, &g, 20, is_done, &id);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_msg(r->kind == REPLY_DRIVER, "kind %d err %d", r->kind, r->err.kind);
+	ck_assert_int_eq(r->err.kind, API_OK);
+	ck_assert_ptr_nonnull(r->driver.id.v);
+	ck_assert_str_eq(r->driver.name.v, "Grace Hopper");
+	ck_assert_uint_eq(r->driver.fleets.n, 0); /* created, not attached */
+	ck_assert_int_ne(r->attach_err.kind, API_OK);
+	ck_assert_int_eq(r->attach_err.http_status, 503);
+	ck_assert_uint_eq(strlen(r->idem_key), 36); /* the create's key */
+	struct mock_reqs log = {0};
+	ck_assert_int_eq(mockctl_requests(mc, mark, &log), 0);
+	ck_assert_uint_eq(mock_reqs_count(&log, "POST", "/v1/drivers"), 4); /* 1 + 3 tries */
+	size_t creates = 0;
+	for (size_t i = 0; i < log.n; i++)
+		creates += strcmp(log.v[i].path, "/v1/drivers") == 0;
+	ck_assert_uint_eq(creates, 1);
+	mock_reqs_clear(&log);
+	ck_assert_int_eq(count_email("grace@example.com"), 1);
+
+	/* A fleet that does not exist: a 404 on the attach, same shape. */
+	ck_assert_int_eq(mockctl_faults(mc, "clear"), 0);
+	struct job c2 = {.kind = JOB_DRIVER_CREATE, .fleet_id = strdup("flt_gone0000000000")};
+	c2.dpatch.set = DRV_NAME | DRV_EMAIL;
+	ck_assert_int_eq(opt_str_set(&c2.dpatch.v.name, "Alan Turing"), 0);
+	ck_assert_int_eq(opt_str_set(&c2.dpatch.v.email, "alan@example.com"), 0);
+	id = sync_submit(s, &c2);
+	r = wait_for(s, &g, 20, is_done, &id);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_msg(r->kind == REPLY_DRIVER, "kind %d err %d", r->kind, r->err.kind);
+	ck_assert_str_eq(r->driver.name.v, "Alan Turing");
+	ck_assert_int_eq(r->attach_err.kind, API_ERR_HTTP);
+	ck_assert_int_eq(r->attach_err.http_status, 404);
+	ck_assert_int_eq(count_email("alan@example.com"), 1);
+
+	/* And a create with no fleet has no attach error at all. */
+	struct job c3 = {.kind = JOB_DRIVER_CREATE};
+	c3.dpatch.set = DRV_NAME | DRV_EMAIL;
+	ck_assert_int_eq(opt_str_set(&c3.dpatch.v.name, "Edsger Dijkstra"), 0);
+	ck_assert_int_eq(opt_str_set(&c3.dpatch.v.email, "edsger@example.com"), 0);
+	id = sync_submit(s, &c3);
+	r = wait_for(s, &g, 20, is_done, &id);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(r->kind, REPLY_DRIVER);
+	ck_assert_int_eq(r->attach_err.kind, API_OK);
+	reply_free(g.head);
+	sync_free(s);
+	stop_mock();
+}
+END_TEST
+
 /* Every id of a list, from the oracle. */
 static size_t all_ids(const char *what, char ids[][48], size_t max)
 {
@@ -810,6 +904,7 @@ static Suite *sync_suite(void)
 	tcase_add_test(tc, test_free_while_stalled);
 	tcase_add_test(tc, test_post_carries_idem_key);
 	tcase_add_test(tc, test_create_attach_delete);
+	tcase_add_test(tc, test_create_whose_attach_fails_returns_the_driver);
 	tcase_add_test(tc, test_refresh_caps_visible);
 	tcase_add_test(tc, test_read_only_refuses_posts);
 	tcase_add_test(tc, test_one_rate_bucket);
