@@ -110,6 +110,16 @@ char *edit_error_words(const struct api_error *err, enum edit_op op, char *buf, 
  * Returns buf. */
 char *edit_minor_text(int64_t minor, const char *currency, char *buf, size_t n);
 
+/* The fields a patch changes, for a one-line confirmation: named by the
+ * form's own labels in form order, first letter lowercased ("phone, charging
+ * speed"), then each changed metadata key as "metadata.KEY" (sanitized, cut
+ * to 20 columns); after max names, "+N more".  set / addr_set / meta are a
+ * patch's (driver_patch: addr_set 0).  Writes a terminated string to buf (a
+ * name that would not fit is counted in "+N more") and returns the number of
+ * changed fields. */
+size_t edit_changed_names(const struct form *f, uint32_t set, uint32_t addr_set,
+                          const struct meta_map *meta, size_t max, char *buf, size_t n);
+
 /* Install the e / n / a / d handlers (ACT_EDIT, ACT_NEW, ACT_ATTACH,
  * ACT_DETACH) into the action table; called once from ui_extensions_init(). */
 void edit_actions_register(void);

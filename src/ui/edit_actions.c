@@ -25,6 +25,11 @@
 #include "chargetui/ui.h"
 
 #define ED_ID_MAX 80 /* ids are <prefix>_ and at most 64 characters (NET-10) */
+/* A confirmation names this many changed fields, then "+N more": with the
+ * record's name it still fits the status line beside the badges. */
+#define ED_NAMES_MAX 3
+#define ED_MORE_ROOM 24      /* bytes kept for " +N more" (N a size_t) */
+#define ED_CONFIRM_NAME_W 24 /* columns of the record's name in a confirmation */
 
 enum ed_mode {
 	ED_DRIVER,      /* edit or create a driver */
@@ -46,6 +51,7 @@ struct ed {
 	uint64_t get_job, save_job;
 	bool busy;
 	char busy_text[64];
+	char changed[192];  /* what the save in flight changes, for its confirmation */
 	char retry_key[64]; /* key of a save whose outcome is unknown */
 	char *retry_body;   /* the body it sent */
 };
@@ -80,20 +86,31 @@ static void ed_close(struct ui *ui, struct pane *p)
 	ui_dialog_close(ui, p);
 }
 
-static const char *ed_name(const struct opt_str *s, char *buf, size_t n)
+/* A record's name as screen text, at most width columns. */
+static const char *ed_name_w(const struct opt_str *s, int width, char *buf, size_t n)
 {
 	const char *raw = s->st == FIELD_SET && s->v ? s->v : "?";
-	san_display(raw, strlen(raw), 40, SAN_ELLIPSIS, buf, n);
+	san_display(raw, strlen(raw), width, SAN_ELLIPSIS, buf, n);
+	return buf;
+}
+
+static const char *ed_name(const struct opt_str *s, char *buf, size_t n)
+{
+	return ed_name_w(s, 40, buf, n);
+}
+
+static const char *ed_fleet_name_w(struct ui *ui, const char *id, int width, char *buf, size_t n)
+{
+	const struct fleet *fl = store_fleet(ui_store(ui), id);
+	if (fl && fl->name.st == FIELD_SET)
+		return ed_name_w(&fl->name, width, buf, n);
+	san_display(id, strlen(id), width, SAN_ELLIPSIS, buf, n);
 	return buf;
 }
 
 static const char *ed_fleet_name(struct ui *ui, const char *id, char *buf, size_t n)
 {
-	const struct fleet *fl = store_fleet(ui_store(ui), id);
-	if (fl && fl->name.st == FIELD_SET)
-		return ed_name(&fl->name, buf, n);
-	san_display(id, strlen(id), 40, SAN_ELLIPSIS, buf, n);
-	return buf;
+	return ed_fleet_name_w(ui, id, 40, buf, n);
 }
 
 /* ---- drawing */
@@ -212,6 +229,78 @@ static void ed_idempotency(struct ed *e, struct job *job)
 	e->retry_key[0] = 0;
 }
 
+/* A form label as a word inside a sentence: "Phone" -> "phone", while
+ * "kWh" or an all-caps label keeps its case. */
+static void ed_label_word(const char *label, char *buf, size_t n)
+{
+	int w = snprintf(buf, n, "%s", label);
+	if (w < 0 || !n)
+		return;
+	if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
+		buf[0] = (char)(buf[0] - 'A' + 'a');
+}
+
+/* Append ", word" (or "word" first) while fewer than max are named.  Room
+ * for " +N more" is always kept, so a word that would crowd it out is
+ * counted there instead of being cut. */
+static void ed_name_add(char *buf, size_t n, size_t *named, size_t max, const char *word)
+{
+	size_t len = strlen(buf), need = (*named ? 2 : 0) + strlen(word);
+	if (*named >= max || len + need + ED_MORE_ROOM >= n)
+		return;
+	snprintf(buf + len, n - len, "%s%s", *named ? ", " : "", word);
+	(*named)++;
+}
+
+size_t edit_changed_names(const struct form *f, uint32_t set, uint32_t addr_set,
+                          const struct meta_map *meta, size_t max, char *buf, size_t n)
+{
+	size_t total = 0, named = 0;
+	char word[96];
+	if (!n)
+		return 0;
+	buf[0] = '\0';
+	for (size_t i = 0; f && i < f->n; i++) {
+		const struct form_field *fld = &f->f[i];
+		if (fld->kind == FORM_META || fld->kind == FORM_META_ADD ||
+		    fld->kind == FORM_BUTTON || !(fld->id & set) ||
+		    (fld->sub && !(fld->sub & addr_set)))
+			continue;
+		ed_label_word(fld->label ? fld->label : "?", word, sizeof word);
+		total++;
+		ed_name_add(buf, n, &named, max, word);
+	}
+	for (size_t i = 0; meta && meta->st == FIELD_SET && i < meta->n; i++) {
+		/* Keys are the user's or the server's raw bytes: sanitized here. */
+		char key[64];
+		const char *k = meta->keys[i] ? meta->keys[i] : "";
+		san_display(k, strlen(k), 20, SAN_ELLIPSIS, key, sizeof key);
+		snprintf(word, sizeof word, "metadata.%s", key);
+		total++;
+		ed_name_add(buf, n, &named, max, word);
+	}
+	if (total > named) {
+		size_t len = strlen(buf);
+		int w =
+		    snprintf(buf + len, n - len, "%s+%zu more", named ? " " : "", total - named);
+		(void)w; /* fits unless n < ED_MORE_ROOM; cut, it is still terminated */
+	}
+	return total;
+}
+
+/* The names of what the job about to go out changes, taken from its patch
+ * (the diff edit_*_job already made), not from a second diff. */
+static void ed_note_changes(struct ed *e, const struct job *job)
+{
+	e->changed[0] = '\0';
+	if (job->kind == JOB_DRIVER_UPDATE)
+		edit_changed_names(e->drv->form, job->dpatch.set, 0, &job->dpatch.meta,
+		                   ED_NAMES_MAX, e->changed, sizeof e->changed);
+	else if (job->kind == JOB_FLEET_UPDATE)
+		edit_changed_names(e->flt->form, job->fpatch.set, job->fpatch.addr_set,
+		                   &job->fpatch.meta, ED_NAMES_MAX, e->changed, sizeof e->changed);
+}
+
 static unsigned ed_save_send(struct ui *ui, struct pane *p)
 {
 	struct ed *e = ed_of(p);
@@ -225,6 +314,7 @@ static unsigned ed_save_send(struct ui *ui, struct pane *p)
 		return UI_HANDLED | UI_REDRAW;
 	}
 	ed_idempotency(e, &job);
+	ed_note_changes(e, &job);
 	e->save_job = ed_submit(ui, p, &job, e->drv && e->drv->create ? "creating" : "saving");
 	return UI_HANDLED | UI_REDRAW;
 }
@@ -410,20 +500,45 @@ static void ed_form_error(struct ui *ui, struct pane *p, const struct reply *r)
 		form_set_banner(f, words);
 		return;
 	}
-	if (e->drv && e->drv->create && e->drv->fleet_id && err->code &&
-	    (!strcmp(err->code, "fleet_not_found") ||
-	     !strcmp(err->code, "driver_fleet_conflict"))) {
-		/* The create went through; only the attach failed.  Sending the
-		 * form again would make a second driver. */
-		ui_message(ui, true, "driver created, but not attached: %s",
-		           edit_error_words(err, EDIT_OP_ATTACH, words, sizeof words));
-		ed_close(ui, p);
-		return;
-	}
 	if (e->drv)
 		edit_driver_apply_error(e->drv, err);
 	else
 		edit_fleet_apply_error(e->flt, err);
+}
+
+/* A create whose attach failed made the driver all the same: say so and
+ * close the form, so it is never sent again (attach can be retried with a).
+ * Names are cut short here: the reason has to fit on the status line too. */
+static void ed_created(struct ui *ui, struct ed *e, const struct reply *r)
+{
+	char name[128], fleet[128], words[300];
+	const struct api_error *ae = &r->attach_err;
+	ed_name_w(&r->driver.name, ED_CONFIRM_NAME_W, name, sizeof name);
+	if (!e->drv->fleet_id) {
+		ui_message(ui, false, "created driver %s", name);
+		return;
+	}
+	ed_fleet_name_w(ui, e->drv->fleet_id, ED_CONFIRM_NAME_W, fleet, sizeof fleet);
+	if (ae->kind == API_OK) {
+		ui_message(ui, false, "created driver %s (attached to %s)", name, fleet);
+		return;
+	}
+	edit_error_words(ae, EDIT_OP_ATTACH, words, sizeof words);
+	if (ae->kind == API_ERR_UNKNOWN || ae->kind == API_ERR_NETWORK ||
+	    ae->kind == API_ERR_TIMEOUT)
+		ui_message(ui, true, "driver %s created; attaching to %s: outcome unknown (%s)",
+		           name, fleet, words);
+	else
+		ui_message(ui, true, "driver %s created, but not attached to %s: %s", name, fleet,
+		           words);
+}
+
+/* "saved driver NAME: phone, charging speed" */
+static void ed_saved(struct ui *ui, struct ed *e, const char *what, const struct opt_str *nm)
+{
+	char name[128];
+	ed_name_w(nm, ED_CONFIRM_NAME_W, name, sizeof name);
+	ui_message(ui, false, "saved %s %s%s%s", what, name, e->changed[0] ? ": " : "", e->changed);
 }
 
 static void ed_done(struct ui *ui, struct pane *p, const struct reply *r)
@@ -431,15 +546,16 @@ static void ed_done(struct ui *ui, struct pane *p, const struct reply *r)
 	struct ed *e = ed_of(p);
 	char name[128], fleet[128];
 	if (r->kind == REPLY_FLEET) {
-		ui_message(ui, false, "saved fleet %s", ed_name(&r->fleet.name, name, sizeof name));
+		ed_saved(ui, e, "fleet", &r->fleet.name);
 	} else if (e->mode == ED_ATTACH || e->mode == ED_DETACH_ASK) {
 		ui_message(ui, false, "%s %s %s %s", e->mode == ED_ATTACH ? "attached" : "detached",
 		           ed_name(&r->driver.name, name, sizeof name),
 		           e->mode == ED_ATTACH ? "to" : "from",
 		           ed_fleet_name(ui, e->fleet_id, fleet, sizeof fleet));
+	} else if (e->drv->create) {
+		ed_created(ui, e, r);
 	} else {
-		ui_message(ui, false, "%s driver %s", e->drv->create ? "created" : "saved",
-		           ed_name(&r->driver.name, name, sizeof name));
+		ed_saved(ui, e, "driver", &r->driver.name);
 	}
 	ed_close(ui, p);
 }

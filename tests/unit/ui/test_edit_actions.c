@@ -264,6 +264,10 @@ START_TEST(test_edit_phone_only_sends_phone)
 	keys("\t\t\n\x15+33189000077\x0f"); /* Tab Tab to phone, Enter, ^U, type, ^O */
 	ck_assert_msg(pump_until("saved driver", 10), "no confirmation");
 	ck_assert_int_lt(find_row("Edit driver"), 0); /* closed */
+	/* It names what changed, and the hostile name reaches it sanitized. */
+	const char *line = row_text(find_row("saved driver"));
+	ck_assert_msg(strstr(line, ": phone") != NULL, "confirmation: %s", line);
+	ck_assert_ptr_nonnull(strstr(line, "^["));
 	struct mock_reqs r = {0};
 	requests_under(mark, "/v1/drivers/", &r);
 	ck_assert_int_eq((int)r.n, 2);
@@ -553,6 +557,7 @@ START_TEST(test_create_in_fleet_in_view)
 	ck_assert_int_ge(find_row("required"), 0);
 	keys("\n\x15Marie Curie\n\t\n\x15marie@example.com\n\x0f");
 	ck_assert_msg(pump_until("created driver", 10), "no create confirmation");
+	ck_assert_int_ge(find_row("(attached to "), 0);
 	struct mock_reqs r = {0};
 	mockctl_requests(mc, mark, &r);
 	/* Opening the fleet also lists its drivers (GETs): look at the writes. */
@@ -587,6 +592,8 @@ START_TEST(test_edit_fleet_address_line)
 	 * Postal code, City: nine Tabs. */
 	keys("\t\t\t\t\t\t\t\t\t\n\x15Lyon\n\x0f");
 	ck_assert_msg(pump_until("saved fleet", 10), "no fleet confirmation");
+	const char *line = row_text(find_row("saved fleet"));
+	ck_assert_msg(strstr(line, ": city") != NULL, "confirmation: %s", line);
 	struct mock_reqs r = {0};
 	requests_under(mark, "/v1/fleets/", &r);
 	ck_assert_int_eq((int)mock_reqs_mutating(&r), 1);
@@ -594,6 +601,100 @@ START_TEST(test_edit_fleet_address_line)
 	ck_assert_str_eq(r.v[r.n - 1].body, "{\"address\":{\"city\":\"Lyon\"}}");
 	mock_reqs_clear(&r);
 	teardown();
+}
+END_TEST
+
+/* Issue #4: the create goes through, the attach after it fails on every
+ * try.  The driver exists: the form closes (it can never be sent again), the
+ * store has the driver, and the status line says what happened. */
+START_TEST(test_create_whose_attach_fails_closes_the_form)
+{
+	setup();
+	start_ui();
+	keys("\n"); /* open the selected fleet: its drivers are in view */
+	ck_assert_ptr_nonnull(ui_selection(ui).scope_fleet_id);
+	/* "/v1/drivers/" matches the attach, not the create (/v1/drivers). */
+	ck_assert_int_eq(mockctl_faults(mc, "status=503x3,path=/v1/drivers/,method=POST"), 0);
+	long mark = mockctl_last_seq(mc);
+	keys("n");
+	keys("\n\x15Marie Curie\n\t\n\x15marie@example.com\n\x0f");
+	ck_assert_msg(pump_until("created, but not attached to", 20), "no attach-failed message");
+	const char *line = row_text(find_row("created, but not attached to"));
+	ck_assert_msg(strstr(line, "driver Marie Curie created") != NULL, "%s", line);
+	ck_assert_int_lt(find_row("New driver in"), 0); /* closed */
+	/* A save key now reaches no form. */
+	keys("\x0f");
+	pump_until(NULL, 0.5);
+	struct mock_reqs r = {0};
+	mockctl_requests(mc, mark, &r);
+	size_t creates = 0;
+	for (size_t i = 0; i < r.n; i++)
+		creates += !strcmp(r.v[i].method, "POST") && !strcmp(r.v[i].path, "/v1/drivers");
+	ck_assert_uint_eq(creates, 1);
+	ck_assert_uint_eq(mock_reqs_count(&r, "POST", "/v1/drivers/"), 3);
+	mock_reqs_clear(&r);
+	/* In the store at once, as the server made it (in no fleet). */
+	cJSON *all = mockctl_get_all(mc, "/drivers?limit=100");
+	ck_assert_ptr_nonnull(all);
+	const cJSON *d, *nd = NULL;
+	cJSON_ArrayForEach(d, all)
+	{
+		if (jstr(d, "email") && !strcmp(jstr(d, "email"), "marie@example.com"))
+			nd = d;
+	}
+	ck_assert_ptr_nonnull(nd);
+	const struct driver *sd = store_driver(st, jstr(nd, "id"));
+	ck_assert_ptr_nonnull(sd);
+	ck_assert_str_eq(sd->name.v, "Marie Curie");
+	cJSON_Delete(all);
+	teardown();
+}
+END_TEST
+
+/* The confirmation's list of what changed, from a patch's bits and keys. */
+START_TEST(test_changed_names)
+{
+	struct driver d = {0};
+	ck_assert_int_eq(opt_str_set(&d.id, "drv_test0001"), 0);
+	ck_assert_int_eq(opt_str_set(&d.name, "Ada"), 0);
+	struct edit_driver *ed = edit_driver_open(&d);
+	ck_assert_ptr_nonnull(ed);
+	struct meta_map m = {0};
+	char *keys_[] = {"tier", "a\x1b[2Jb"}, *vals[] = {"gold", NULL};
+	m.st = FIELD_SET;
+	m.n = 2;
+	m.keys = keys_;
+	m.vals = vals;
+	char buf[192];
+	uint32_t set = DRV_METADATA | DRV_PREF_CURRENCY | DRV_PHONE;
+	/* Form order, the form's labels as words, metadata keys sanitized. */
+	ck_assert_uint_eq(edit_changed_names(ed->form, set, 0, &m, 5, buf, sizeof buf), 4);
+	ck_assert_str_eq(buf, "phone, currency, metadata.tier, metadata.a^[[2Jb");
+	ck_assert_uint_eq(edit_changed_names(ed->form, set, 0, &m, 2, buf, sizeof buf), 4);
+	ck_assert_str_eq(buf, "phone, currency +2 more");
+	size_t k = edit_changed_names(ed->form, DRV_PREF_MAX_PRICE_PER_KWH, 0, NULL, 3, buf,
+	                              sizeof buf);
+	ck_assert_uint_eq(k, 1);
+	ck_assert_str_eq(buf, "max price / kWh"); /* kWh keeps its case */
+	ck_assert_uint_eq(edit_changed_names(ed->form, 0, 0, NULL, 3, buf, sizeof buf), 0);
+	ck_assert_str_eq(buf, "");
+	/* A name that would crowd out "+N more" is counted in it instead. */
+	ck_assert_uint_eq(edit_changed_names(ed->form, set, 0, NULL, 3, buf, 36), 2);
+	ck_assert_str_eq(buf, "phone +1 more");
+	edit_driver_free(ed);
+	driver_clear(&d);
+
+	struct fleet f = {0};
+	ck_assert_int_eq(opt_str_set(&f.id, "flt_test0001"), 0);
+	struct edit_fleet *ef = edit_fleet_open(&f);
+	ck_assert_ptr_nonnull(ef);
+	/* The address names only its lines that changed. */
+	ck_assert_uint_eq(edit_changed_names(ef->form, FLT_ADDRESS | FLT_TIMEZONE,
+	                                     ADDR_CITY | ADDR_LINE2, NULL, 3, buf, sizeof buf),
+	                  3);
+	ck_assert_str_eq(buf, "time zone, address line 2, city");
+	edit_fleet_free(ef);
+	fleet_clear(&f);
 }
 END_TEST
 
@@ -613,6 +714,8 @@ static Suite *edit_suite(void)
 	tcase_add_test(tc, test_attach_then_detach_with_confirmation);
 	tcase_add_test(tc, test_create_in_fleet_in_view);
 	tcase_add_test(tc, test_edit_fleet_address_line);
+	tcase_add_test(tc, test_create_whose_attach_fails_closes_the_form);
+	tcase_add_test(tc, test_changed_names);
 	suite_add_tcase(s, tc);
 	return s;
 }
