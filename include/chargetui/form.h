@@ -47,6 +47,10 @@ void led_free(struct led *e);
  * anything san_input_ok refuses: C0, DEL, C1, bidi, invisible formats,
  * surrogates (SAN-12).  0 inserted, -1 ENOMEM. */
 int led_insert_cp(struct led *e, uint32_t cp);
+/* Insert len bytes of UTF-8 at the cursor, all or nothing: 1 (text
+ * unchanged) if any of it is invalid UTF-8 or refused as above, 0 inserted,
+ * -1 ENOMEM. */
+int led_insert_str(struct led *e, const char *s, size_t len);
 /* Cursor moves.  Left/right step over a whole character with its combining
  * marks (a grapheme as far as the width table tells), never into a byte. */
 void led_left(struct led *e);
@@ -178,6 +182,14 @@ int form_choose(struct form *f, size_t i, const char *value);
 /* One key from wget_wch: keycode true for KEY_* (KEY_CODE_YES).  Moves
  * between fields, edits, toggles, asks and answers questions. */
 enum form_reaction form_key(struct form *f, bool keycode, wint_t ch);
+
+/* A paste (paste.h) for the focused field, taken whole: refused (the
+ * reason, e.g. PASTE_MSG_CONTROL, non-NULL) it sets that error at the field
+ * and changes nothing; accepted, text goes in at the cursor, editing the
+ * field if it was not.  A field that is not text gets an error; an open
+ * question ignores the paste, so pasted text never answers one.  form_key
+ * with the key code PASTE_KEY does this with paste_current(). */
+enum form_reaction form_paste(struct form *f, const char *text, const char *refused);
 
 /* Split a FORM_LIST text into items (commas and/or spaces).  *out is an
  * owned array of owned strings; returns count or -1. */

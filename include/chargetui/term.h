@@ -27,8 +27,11 @@ int term_signals_block(void);
  * /dev/tty), in raw mode (^C ^Z ^\ are read as keys and ui_key decides what
  * they do, so ^C can cancel a text field and kiosk can ignore them), noecho,
  * keypad, mouse clicks and wheel, no cursor, ESCDELAY 25 ms, colours if any.
- * Installs the crash handler (TTY-6).  Returns the input fd to poll, or -1
- * with err set. */
+ * Binds the bracketed-paste markers to PASTE_KEY_BEGIN/END (paste.h) and
+ * turns the mode on where the terminal plausibly has it (BE/BD in terminfo,
+ * or an xterm, tmux, screen, rxvt… TERM; not a vt100); term_suspend,
+ * term_stop and the crash handler turn it off again.  Installs the crash
+ * handler (TTY-6).  Returns the input fd to poll, or -1 with err set. */
 int term_start(bool kiosk, char *err, size_t n);
 /* True when the locale's codeset is UTF-8 (nl_langinfo(CODESET)). */
 bool term_utf8(void);

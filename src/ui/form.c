@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "chargetui/form.h"
+#include "chargetui/paste.h"
 #include "chargetui/validate.h"
 
 #define FORM_CTRL(c) ((c)&0x1f)
@@ -598,8 +599,40 @@ static enum form_reaction form_nav_key(struct form *f, bool keycode, wint_t ch)
 	return FORM_NONE;
 }
 
+enum form_reaction form_paste(struct form *f, const char *text, const char *refused)
+{
+	if (f->n == 0 || f->ask != FORM_ASK_NONE)
+		return FORM_NONE;
+	struct form_field *fld = &f->f[f->focus];
+	if (!form_is_texty(fld->kind)) {
+		form_set_error(f, f->focus, "only a text field takes a paste");
+		return FORM_REDRAW;
+	}
+	if (refused) { /* the field keeps its text, editing or not */
+		form_set_error(f, f->focus, refused);
+		return FORM_REDRAW;
+	}
+	if (!text)
+		text = "";
+	if (!f->editing)
+		form_begin_edit(f);
+	size_t len = strlen(text);
+	int r = led_insert_str(&fld->ed, text, len);
+	if (r == 1)
+		form_set_error(f, f->focus, PASTE_MSG_CONTROL);
+	else if (r == 0) {
+		fld->edited = fld->edited || len > 0;
+		form_set_error(f, f->focus, NULL);
+	}
+	return FORM_REDRAW;
+}
+
 enum form_reaction form_key(struct form *f, bool keycode, wint_t ch)
 {
+	if (keycode && ch == PASTE_KEY) {
+		const struct paste *p = paste_current();
+		return p ? form_paste(f, p->text ? p->text : "", p->refused) : FORM_NONE;
+	}
 	if (f->n == 0)
 		return !keycode && ch == FORM_ESC ? FORM_CANCEL : FORM_NONE;
 	if (f->ask != FORM_ASK_NONE)

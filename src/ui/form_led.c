@@ -171,6 +171,21 @@ int led_insert_cp(struct led *e, uint32_t cp)
 	return 0;
 }
 
+int led_insert_str(struct led *e, const char *s, size_t len)
+{
+	/* Checked whole before anything moves, so a paste goes in entire or
+	 * not at all (SAN-12). */
+	if (!san_input_ok(s, len))
+		return 1;
+	if (led_reserve(e, e->len + len) != 0)
+		return -1;
+	memmove(e->buf + e->cur + len, e->buf + e->cur, e->len - e->cur + 1);
+	memcpy(e->buf + e->cur, s, len);
+	e->len += len;
+	e->cur += len;
+	return 0;
+}
+
 static void led_cut(struct led *e, size_t from, size_t to)
 {
 	memmove(e->buf + from, e->buf + to, e->len - to + 1);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "chargetui/paste.h"
 #include "chargetui/sanitize.h"
 #include "ui_priv.h"
 
@@ -17,7 +18,7 @@ unsigned prompt_open(struct ui *ui, int mode)
 	pr->mode = mode;
 	if (mode == '/') {
 		int f = ui->focus == UI_P_FLEETS || ui->focus == UI_P_FLEET_DETAIL ? UI_P_FLEETS
-										     : UI_P_DRIVERS;
+		                                                                   : UI_P_DRIVERS;
 		pr->target = ui->panes[f];
 		struct list_state *ls = list_state(pr->target);
 		snprintf(pr->saved, sizeof(pr->saved), "%s", ls->filter);
@@ -114,7 +115,8 @@ static unsigned prompt_finish(struct ui *ui, bool accept)
  * the action table, as far as it is unambiguous (vim, k9s). */
 static void prompt_complete(struct prompt *pr)
 {
-	static const char *const cmds[] = {"fleet", "driver", "sort", "theme", "filter", "all", "q"};
+	static const char *const cmds[] = {"fleet",  "driver", "sort", "theme",
+	                                   "filter", "all",    "q"};
 	if (pr->mode != ':' || strchr(pr->buf, ' '))
 		return;
 	char common[64] = "";
@@ -144,15 +146,41 @@ static void prompt_complete(struct prompt *pr)
 	pr->len = strlen(pr->buf);
 }
 
+/* A paste goes into the line whole, or not at all with a word why; it is
+ * never run, not even a pasted line break (SAN-12). */
+static void prompt_paste(struct ui *ui, struct prompt *pr)
+{
+	const struct paste *p = paste_current();
+	if (!p)
+		return;
+	const char *why = p->refused;
+	size_t n = p->text ? p->len : 0;
+	if (!why && text_ascii())
+		for (size_t i = 0; i < n && !why; i++)
+			if ((unsigned char)p->text[i] >= 0x80)
+				why = "only ASCII can be typed here (paste refused)";
+	if (!why && pr->len + n >= sizeof(pr->buf))
+		why = "too long for the input line (paste refused)";
+	if (why) {
+		ui_message(ui, true, "%s", why);
+		return;
+	}
+	memcpy(pr->buf + pr->len, p->text, n);
+	pr->len += n;
+	pr->buf[pr->len] = '\0';
+}
+
 unsigned prompt_key(struct ui *ui, const struct key_event *ev)
 {
 	struct prompt *pr = &ui->prompt;
 	int c = ev->code;
-	if (!ev->is_code && c == 27)
+	if (ev->is_code && c == PASTE_KEY)
+		prompt_paste(ui, pr);
+	else if (!ev->is_code && c == 27)
 		return prompt_finish(ui, false);
-	if ((!ev->is_code && (c == '\n' || c == '\r')) || (ev->is_code && c == KEY_ENTER))
+	else if ((!ev->is_code && (c == '\n' || c == '\r')) || (ev->is_code && c == KEY_ENTER))
 		return prompt_finish(ui, true);
-	if ((ev->is_code && c == KEY_BACKSPACE) || (!ev->is_code && (c == 127 || c == 8))) {
+	else if ((ev->is_code && c == KEY_BACKSPACE) || (!ev->is_code && (c == 127 || c == 8))) {
 		if (pr->len == 0 && pr->mode == ':')
 			return prompt_finish(ui, false); /* vim: backspace on empty leaves */
 		prompt_backspace(pr);
@@ -192,6 +220,11 @@ void prompt_draw(struct ui *ui)
 			shown++;
 	}
 	int x = 1 + text_put(w, 0, 1, width - 2, shown, 0, theme_attr(TE_PROMPT));
+	/* The line covers the status line: an error (a refused paste) is
+	 * shown at its right end, where the typing is not. */
+	int mw = ui->message_error ? text_width(ui->message) : 0;
+	if (mw > 0 && x + 2 + mw < width)
+		text_put(w, 0, width - 1 - mw, mw, ui->message, 0, theme_attr(TE_ERROR));
 	wmove(w, 0, x < width ? x : width - 1);
 	wnoutrefresh(w);
 }

@@ -19,6 +19,7 @@
 #include <curses.h>
 #include <term.h>
 
+#include "chargetui/paste.h"
 #include "chargetui/term.h"
 
 static SCREEN *term_screen;
@@ -26,8 +27,10 @@ static FILE *term_in;       /* /dev/tty when stdin is not a terminal */
 static int term_out_fd = 1; /* where curses writes */
 static struct termios term_saved;
 static bool term_have_saved;
-static char term_reset[256]; /* rmcup cnorm sgr0, from terminfo at start */
+static char term_reset[256]; /* rmcup cnorm sgr0 and paste off, from terminfo at start */
 static size_t term_reset_len;
+static const char *term_paste_on; /* bracketed paste on/off, NULL: not used */
+static const char *term_paste_off;
 
 void term_harden_process(void)
 {
@@ -61,7 +64,8 @@ int term_check(char *err, size_t n)
 	bool ok = cup && cup != (char *)-1;
 	del_curterm(cur_term);
 	if (!ok) {
-		snprintf(err, n, "TERM=%.40s cannot address the cursor; a full terminal is needed", t);
+		snprintf(err, n, "TERM=%.40s cannot address the cursor; a full terminal is needed",
+		         t);
 		return -1;
 	}
 	return 0;
@@ -80,16 +84,27 @@ int term_signals_block(void)
 	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
-static void term_add_reset(const char *cap)
+/* A terminfo string capability, or NULL when the terminal has none. */
+static const char *term_cap(const char *cap)
 {
 	const char *s = tigetstr(cap);
-	if (!s || s == (char *)-1)
-		return;
+	return s && s != (char *)-1 ? s : NULL;
+}
+
+static void term_add_reset_str(const char *s)
+{
 	size_t len = strlen(s);
 	if (term_reset_len + len < sizeof(term_reset)) {
 		memcpy(term_reset + term_reset_len, s, len);
 		term_reset_len += len;
 	}
+}
+
+static void term_add_reset(const char *cap)
+{
+	const char *s = term_cap(cap);
+	if (s)
+		term_add_reset_str(s);
 }
 
 void term_emergency_restore(void)
@@ -142,6 +157,59 @@ static void term_modes(void)
 		start_color();
 }
 
+/* TERM families that have had bracketed paste for years, for terminfo
+ * entries that do not say so (BE/BD are ncurses extensions). */
+static bool term_paste_family(const char *t)
+{
+	static const char *const fam[] = {"xterm",   "tmux",  "screen",  "rxvt", "alacritty",
+	                                  "foot",    "kitty", "wezterm", "vte",  "gnome",
+	                                  "konsole", "iterm", "st-"};
+	for (size_t i = 0; t && i < sizeof(fam) / sizeof(fam[0]); i++)
+		if (strncmp(t, fam[i], strlen(fam[i])) == 0)
+			return true;
+	return false;
+}
+
+/* SAN-12: bracketed paste, so pasted text reaches us as one paste and not
+ * as keys (paste.h).  The markers are bound on every terminal, so one that
+ * passes a pasted ESC [201~ through still has it refused; the mode is
+ * switched on only where the terminal plausibly has it, because a vt100 or
+ * a linux console could print the request.  Every way out (term_stop,
+ * term_suspend, the crash handler's reset string) switches it off again: a
+ * shell left in paste mode sees ESC [200~ around everything pasted. */
+static void term_paste_start(void)
+{
+	const char *ps = term_cap("PS"), *pe = term_cap("PE");
+	define_key("\033[200~", PASTE_KEY_BEGIN);
+	define_key("\033[201~", PASTE_KEY_END);
+	if (ps && strcmp(ps, "\033[200~") != 0)
+		define_key(ps, PASTE_KEY_BEGIN);
+	if (pe && strcmp(pe, "\033[201~") != 0)
+		define_key(pe, PASTE_KEY_END);
+	const char *on = term_cap("BE"), *off = term_cap("BD");
+	if (!on || !off) {
+		if (!term_paste_family(getenv("TERM")))
+			return;
+		on = "\033[?2004h";
+		off = "\033[?2004l";
+	}
+	term_paste_on = on;
+	term_paste_off = off;
+	term_add_reset_str(off);
+}
+
+/* Written straight to the terminal, between curses' own flushed updates:
+ * putp() would go through stdio's buffer and come out at exit, after
+ * rmcup.  A failed write (a dead terminal) has nobody to tell. */
+static void term_paste_mode(bool on)
+{
+	const char *s = on ? term_paste_on : term_paste_off;
+	if (!s)
+		return;
+	ssize_t w = write(term_out_fd, s, strlen(s));
+	(void)w;
+}
+
 int term_start(bool kiosk, char *err, size_t n)
 {
 	FILE *in = stdin;
@@ -149,7 +217,7 @@ int term_start(bool kiosk, char *err, size_t n)
 		term_in = fopen("/dev/tty", "re");
 		if (!term_in) {
 			snprintf(err, n, "no terminal to read keys from (/dev/tty: %s)",
-				 strerror(errno));
+			         strerror(errno));
 			return -1;
 		}
 		in = term_in;
@@ -159,7 +227,7 @@ int term_start(bool kiosk, char *err, size_t n)
 	term_screen = newterm(NULL, stdout, in);
 	if (!term_screen) {
 		snprintf(err, n, "cannot start curses on this terminal (TERM=%.40s)",
-			 getenv("TERM") ? getenv("TERM") : "");
+		         getenv("TERM") ? getenv("TERM") : "");
 		if (term_in)
 			fclose(term_in);
 		term_in = NULL;
@@ -171,15 +239,18 @@ int term_start(bool kiosk, char *err, size_t n)
 	term_add_reset("sgr0");
 	term_install_crash_handler();
 	term_modes();
+	term_paste_start();
 	(void)kiosk; /* kiosk differs in what keys do (ui.c), not in tty modes */
 	/* Paint the empty screen once, so a later wgetch has nothing of
 	 * stdscr's to refresh over the panes. */
 	refresh();
+	term_paste_mode(true);
 	return fileno(in);
 }
 
 void term_suspend(void)
 {
+	term_paste_mode(false);
 	def_prog_mode();
 	endwin();
 	/* SIGTSTP is blocked (we read it from the signalfd), so stop the way
@@ -187,6 +258,7 @@ void term_suspend(void)
 	kill(getpid(), SIGSTOP);
 	reset_prog_mode();
 	refresh();
+	term_paste_mode(true);
 }
 
 void term_resize(void)
@@ -206,11 +278,13 @@ void term_stop(bool hung_up)
 	if (fl >= 0)
 		fcntl(term_out_fd, F_SETFL, fl | O_NONBLOCK);
 	curs_set(1);
+	term_paste_mode(false);
 	endwin();
 	if (fl >= 0 && !hung_up)
 		fcntl(term_out_fd, F_SETFL, fl);
 	delscreen(term_screen);
 	term_screen = NULL;
+	term_paste_on = term_paste_off = NULL; /* they were the terminfo's */
 	if (term_in)
 		fclose(term_in);
 	term_in = NULL;

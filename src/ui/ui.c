@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chargetui/paste.h"
 #include "chargetui/sync.h"
 #include "chargetui/term.h"
 #include "ui_priv.h"
@@ -465,6 +466,8 @@ static bool ui_control_key(struct ui *ui, int *code, unsigned *r)
 unsigned ui_key(struct ui *ui, int code, bool is_code)
 {
 	unsigned r;
+	if (paste_intercept(ui, code, is_code, &r)) /* pasted text is never keys */
+		return r;
 	if (!is_code && ui_control_key(ui, &code, &r))
 		return r;
 	struct key_event ev = {.code = code, .is_code = is_code};
