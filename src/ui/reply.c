@@ -13,13 +13,20 @@
 #include "chargetui/timefmt.h"
 #include "ui_priv.h"
 
-/* The status line's clock is when the data last changed, not when it was
- * last polled: a refresh that finds nothing new must not move it, or an
- * idle screen would be redrawn every round. */
-static void reply_changed(struct ui *ui)
+/* The status line's clock is when the data on screen last changed, not
+ * when it was last polled: a refresh that finds nothing new must not move
+ * it, or an idle screen would be redrawn every round.  The refresh thread
+ * GETs what is on screen one by one (REPLY_FLEET / REPLY_DRIVER); its
+ * background walk's pages change what is on screen only by adding,
+ * removing or moving records (the counts, a fleet's list), so their other
+ * changes leave it. */
+static void reply_changed(struct ui *ui, const struct reply *r, unsigned mask)
 {
 	ui->dirty = true;
-	ui->data_ms = ts_now_ms();
+	bool walk = r->origin == ORIGIN_REFRESH &&
+		    (r->kind == REPLY_FLEET_PAGE || r->kind == REPLY_DRIVER_PAGE);
+	if (!walk || mask & (STORE_NEW | STORE_CHG_DRIVERS))
+		ui->data_ms = ts_now_ms();
 }
 
 /* A record that changed under the user's eyes is highlighted; a record that
@@ -40,7 +47,7 @@ static void reply_put_fleet(struct ui *ui, struct fleet *f, const struct reply *
 		snprintf(id, sizeof(id), "%s", f->id.v);
 	unsigned m = store_put_fleet(ui->store, f);
 	if (m)
-		reply_changed(ui);
+		reply_changed(ui, r, m);
 	reply_mark(ui, id, m, r);
 }
 
@@ -51,7 +58,7 @@ static void reply_put_driver(struct ui *ui, struct driver *d, const struct reply
 		snprintf(id, sizeof(id), "%s", d->id.v);
 	unsigned m = store_put_driver(ui->store, d);
 	if (m)
-		reply_changed(ui);
+		reply_changed(ui, r, m);
 	reply_mark(ui, id, m, r);
 	if (ui->want_driver[0] && strcmp(id, ui->want_driver) == 0) {
 		ui->want_driver[0] = '\0';
@@ -125,11 +132,11 @@ static void reply_apply(struct ui *ui, struct reply *r)
 	case REPLY_DRIVER: reply_put_driver(ui, &r->driver, r); break;
 	case REPLY_DELETED: /* by us, or gone on the server (a refresh's 404) */
 		if (r->driver.id.st == FIELD_SET && store_remove_driver(ui->store, r->driver.id.v))
-			reply_changed(ui);
+			reply_changed(ui, r, STORE_NEW);
 		if (r->driver.id.st == FIELD_SET && mark_has(&ui->marks, r->driver.id.v))
 			mark_toggle(&ui->marks, r->driver.id.v); /* no mark on a ghost */
 		if (r->fleet.id.st == FIELD_SET && store_remove_fleet(ui->store, r->fleet.id.v))
-			reply_changed(ui);
+			reply_changed(ui, r, STORE_NEW);
 		break;
 	case REPLY_ERROR: reply_error(ui, r); break;
 	case REPLY_REFRESH_STATUS:

@@ -1,8 +1,8 @@
 /*
  * status.c — the bottom line: mode badges (LIVE as text, so it survives
- * NO_COLOR), the redacted key, when the data last changed as a clock time
- * (an idle screen stays still: nothing here ticks), stale since when, counts,
- * then the message, the last API error or the key hints.
+ * NO_COLOR), the redacted key, when the data shown last changed as a clock
+ * time (an idle screen stays still: nothing here ticks), stale since when,
+ * counts, then the message, the last API error or the key hints.
  */
 #include <stdio.h>
 #include <string.h>
@@ -66,8 +66,8 @@ static void st_clock(int64_t ms, char *buf, size_t n)
 		strftime(buf, n, "%H:%M:%S", &tm);
 }
 
-/* The clock is when the data last changed or loaded (data_ms), not when it
- * was last polled: a refresh round that finds nothing new leaves the whole
+/* The clock is when the data on screen last changed or loaded (data_ms,
+ * see reply.c), not when it was last polled: a refresh round that finds nothing new leaves the whole
  * screen as it was, so an idle console writes nothing.  Freshness is said
  * by what is absent: no "stale" means the last round succeeded, i.e. the
  * values were confirmed within one refresh period.  When a round fails the
