@@ -238,6 +238,7 @@ static int app_console(struct app *a)
 		.live = secret_is_live(a->key),
 		.read_only = a->read_only,
 		.kiosk = a->opt.kiosk,
+		.kiosk_rotate_s = a->opt.rotate_s,
 		.in_fd = in_fd,
 		.signal_fd = a->signal_fd,
 		.no_color = getenv("NO_COLOR") && *getenv("NO_COLOR"),

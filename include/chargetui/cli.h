@@ -27,6 +27,7 @@ struct cli_options {
 	const char *debug_log;    /* --debug-log FILE, or NULL */
 	const char *api_key_file; /* --api-key-file PATH, or NULL */
 	double refresh_s;         /* --refresh SECONDS; 0 when not given */
+	double rotate_s;          /* --rotate SECONDS (--kiosk only); 0 when not given */
 };
 
 enum cli_result {

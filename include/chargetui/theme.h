@@ -54,6 +54,9 @@ enum theme_elem {
 	TE_ST_ARCHIVED,
 	TE_DIALOG,       /* dialog background (forms, help) */
 	TE_DIALOG_BORDER,
+	TE_KIOSK_NAME,   /* --kiosk wall: the fleet's name, names in the strip */
+	TE_KIOSK_FIGURE, /* the big figures */
+	TE_KIOSK_LABEL,  /* what a figure is, the small exact figure, the strip */
 	TE_COUNT
 };
 

@@ -145,6 +145,7 @@ struct ui_options {
 	bool live;             /* a live key: LIVE badge */
 	bool read_only;
 	bool kiosk;
+	double kiosk_rotate_s;  /* --rotate: seconds per fleet on the wall, 0: 15 */
 	int in_fd;             /* the terminal's input fd (poll), normally 0 */
 	int signal_fd;         /* signalfd of the blocked signals, or -1 */
 	bool no_color;         /* NO_COLOR set */

@@ -18,6 +18,7 @@ enum {
 	OPT_REFRESH,
 	OPT_READ_ONLY,
 	OPT_KIOSK,
+	OPT_ROTATE,
 	OPT_LIVE,
 	OPT_BASE_URL,
 	OPT_CACERT,
@@ -34,6 +35,7 @@ static const struct option cli_longopts[] = {
 	{"refresh", required_argument, NULL, OPT_REFRESH},
 	{"read-only", no_argument, NULL, OPT_READ_ONLY},
 	{"kiosk", no_argument, NULL, OPT_KIOSK},
+	{"rotate", required_argument, NULL, OPT_ROTATE},
 	{"live", no_argument, NULL, OPT_LIVE},
 	{"base-url", required_argument, NULL, OPT_BASE_URL},
 	{"cacert", required_argument, NULL, OPT_CACERT},
@@ -56,7 +58,10 @@ void cli_usage(FILE *out)
 	      "                       high-contrast, mono, or your own)\n"
 	      "  --refresh SECONDS    background refresh interval (default 5)\n"
 	      "  --read-only          refuse every change, in the UI and the HTTP layer\n"
-	      "  --kiosk              read-only wall screen: no command line, no quit key\n"
+	      "  --kiosk              read-only wall screen: one fleet at a time in large\n"
+	      "                       figures; no command line, q and ^C do nothing;\n"
+	      "                       leave with Ctrl-] then q within 2 seconds\n"
+	      "  --rotate SECONDS     with --kiosk: show each fleet this long (default 15)\n"
 	      "  --live               allow a live key (ch_sk_live_/ch_rk_live_)\n"
 	      "  --base-url URL       API base (default https://api.chargeapi.co/v1)\n"
 	      "  --cacert FILE        trust this CA bundle (private CA)\n"
@@ -154,6 +159,10 @@ static enum cli_result cli_one(int c, const char *arg, struct cli_options *o, FI
 		if (cli_parse_seconds(arg, &o->refresh_s) != 0)
 			return cli_bad(err, "--refresh wants seconds between 0.05 and 86400, not", arg);
 		break;
+	case OPT_ROTATE:
+		if (cli_parse_seconds(arg, &o->rotate_s) != 0)
+			return cli_bad(err, "--rotate wants seconds between 0.05 and 86400, not", arg);
+		break;
 	case 'h': cli_usage(out); return CLI_EXIT_OK;
 	case OPT_VERSION: fputs("chargetui " CHARGETUI_VERSION "\n", out); return CLI_EXIT_OK;
 	default: return CLI_EXIT_USAGE;
@@ -178,6 +187,8 @@ enum cli_result cli_parse(int argc, char **argv, struct cli_options *o, FILE *ou
 	if (optind < argc)
 		return cli_bad(err, "unexpected argument (chargetui takes options only):",
 			       argv[optind]);
+	if (o->rotate_s > 0 && !o->kiosk)
+		return cli_bad(err, "--rotate is for the --kiosk wall screen", NULL);
 	if (o->api_key_file && o->api_key_stdin)
 		return cli_bad(err, "--api-key-file and --api-key-stdin exclude each other", NULL);
 	if (o->demo && (o->api_key_file || o->api_key_stdin || o->base_url))

@@ -102,7 +102,7 @@ static int loop_timeout(struct ui *ui)
 	return ms <= 0 ? 0 : (int)ceil(ms) + 1;
 }
 
-/* Kiosk: the next fleet (then back to the first) every UI_KIOSK_ROTATE_S;
+/* Kiosk: the next fleet (then back to the first) every kiosk_rotate_s();
  * a key pressed on the wall screen starts the wait again. */
 static void loop_rotate(struct ui *ui, bool key_pressed)
 {
@@ -110,20 +110,13 @@ static void loop_rotate(struct ui *ui, bool key_pressed)
 		return;
 	double now = ui_now();
 	if (key_pressed || ui->rotate_at == 0) {
-		ui->rotate_at = now + UI_KIOSK_ROTATE_S;
+		ui->rotate_at = now + kiosk_rotate_s(ui);
 		return;
 	}
 	if (now < ui->rotate_at)
 		return;
-	ui->rotate_at = now + UI_KIOSK_ROTATE_S;
-	struct pane *fp = ui->panes[UI_P_FLEETS];
-	struct list_state *ls = list_state(fp);
-	size_t len = store_view_len(ls->view);
-	if (len < 2)
-		return;
-	struct key_event k = {.action = ls->sel + 1 >= len ? ACT_TOP : ACT_DOWN};
-	fp->ops->key(fp, ui, &k);
-	ui->dirty = true;
+	ui->rotate_at = now + kiosk_rotate_s(ui);
+	kiosk_step(ui, 1);
 }
 
 int ui_run(struct ui *ui)

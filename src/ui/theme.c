@@ -48,6 +48,9 @@ static const char *const theme_names[TE_COUNT] = {
 	[TE_ST_ARCHIVED] = "status_archived",
 	[TE_DIALOG] = "dialog",
 	[TE_DIALOG_BORDER] = "dialog_border",
+	[TE_KIOSK_NAME] = "kiosk_name",
+	[TE_KIOSK_FIGURE] = "kiosk_figure",
+	[TE_KIOSK_LABEL] = "kiosk_label",
 };
 
 int theme_elem_from_name(const char *name)
@@ -93,7 +96,10 @@ static const char theme_default_text[] =
 	"status_suspended = yellow default\n"
 	"status_archived = brightblack default\n"
 	"dialog = default default\n"
-	"dialog_border = cyan default bold\n";
+	"dialog_border = cyan default bold\n"
+	"kiosk_name = brightwhite default bold\n"
+	"kiosk_figure = yellow default bold\n"
+	"kiosk_label = cyan default\n";
 
 static const char theme_mono_text[] =
 	"normal = default default none\n"
@@ -123,7 +129,10 @@ static const char theme_mono_text[] =
 	"status_suspended = default default bold\n"
 	"status_archived = default default dim\n"
 	"dialog = default default none\n"
-	"dialog_border = default default bold\n";
+	"dialog_border = default default bold\n"
+	"kiosk_name = default default bold\n"
+	"kiosk_figure = default default bold\n"
+	"kiosk_label = default default none\n";
 
 void theme_builtin(struct theme *t, bool mono)
 {

@@ -26,6 +26,10 @@ static int ui_create_panes(struct ui *ui)
 	for (int i = 0; i < UI_NPANES; i++)
 		if (!ui->panes[i])
 			return -1;
+	/* Kiosk: the wall view is drawn instead; the fleets list stays (hidden)
+	 * as the order and selection the wall rotates through. */
+	if (ui->o.kiosk && !(ui->wall = kiosk_pane_new(ui)))
+		return -1;
 	return 0;
 }
 
@@ -88,6 +92,7 @@ void ui_free(struct ui *ui)
 		pane_free(ui->dialogs[i]);
 	for (int i = 0; i < UI_NPANES; i++)
 		pane_free(ui->panes[i]);
+	pane_free(ui->wall);
 	if (ui->status)
 		delwin(ui->status);
 	hl_free(&ui->hl);
@@ -115,13 +120,15 @@ void ui_layout(struct ui *ui)
 	for (int i = 0; i < UI_NPANES; i++) {
 		struct pane *p = ui->panes[i];
 		int *g = geo[i];
-		if (ui->too_small || (ui->zoom && i != ui->focus))
+		if (ui->too_small || ui->wall || (ui->zoom && i != ui->focus))
 			p->ops->resize(p, ui, 0, 0, 0, 0);
 		else if (ui->zoom)
 			p->ops->resize(p, ui, 0, 0, area, ui->cols);
 		else
 			p->ops->resize(p, ui, g[0], g[1], g[2], g[3]);
 	}
+	if (ui->wall) /* the wall shows the status line's badges itself */
+		ui->wall->ops->resize(ui->wall, ui, 0, 0, ui->too_small ? 0 : ui->rows, ui->cols);
 	for (int i = 0; i < ui->ndialogs; i++)
 		ui->dialogs[i]->ops->resize(ui->dialogs[i], ui, 0, 0, area, ui->cols);
 	ui->dirty = true;
@@ -306,7 +313,8 @@ static void ui_publish_visible(struct ui *ui)
 	if (!ui->sync)
 		return;
 	const char *f[128], *d[128];
-	size_t nf = list_visible_ids(ui->panes[UI_P_FLEETS], f, 128);
+	size_t nf = ui->wall ? kiosk_visible_ids(ui, f, 128)
+			     : list_visible_ids(ui->panes[UI_P_FLEETS], f, 128);
 	size_t nd = list_visible_ids(ui->panes[UI_P_DRIVERS], d, 128);
 	/* The refresh thread only needs to hear when the set changes. */
 	uint64_t h = 1469598103934665603ull;
@@ -329,6 +337,8 @@ void ui_draw(struct ui *ui)
 	ui_sync_scope(ui);
 	if (ui->too_small) {
 		ui_draw_too_small(ui);
+	} else if (ui->wall) {
+		ui->wall->ops->draw(ui->wall, ui);
 	} else {
 		for (int i = 0; i < UI_NPANES; i++) {
 			struct pane *p = ui->panes[i];
@@ -343,7 +353,8 @@ void ui_draw(struct ui *ui)
 			}
 		}
 	}
-	status_draw(ui);
+	if (!ui->wall || ui->too_small)
+		status_draw(ui);
 	if (ui->prompt.mode)
 		prompt_draw(ui);
 	doupdate();
@@ -468,6 +479,11 @@ unsigned ui_key(struct ui *ui, int code, bool is_code)
 	unsigned r;
 	if (paste_intercept(ui, code, is_code, &r)) /* pasted text is never keys */
 		return r;
+	if (ui->wall) { /* kiosk: the wall takes every key, ^C ^Z ^\ included */
+		struct key_event kev = {.code = code, .is_code = is_code};
+		kev.action = keymap_lookup(&kev);
+		return ui->wall->ops->key(ui->wall, ui, &kev);
+	}
 	if (!is_code && ui_control_key(ui, &code, &r))
 		return r;
 	struct key_event ev = {.code = code, .is_code = is_code};

@@ -18,7 +18,7 @@
 #define UI_MIN_ROWS 15
 #define UI_MIN_COLS 60
 #define UI_HIGHLIGHT_S 2.0
-#define UI_KIOSK_ROTATE_S 15.0 /* a wall screen shows each fleet this long */
+#define UI_KIOSK_ROTATE_S 15.0 /* a wall screen shows each fleet this long (--rotate) */
 #define UI_ID_MAX 80
 
 /* --- change highlights: id -> which values changed, until when --- */
@@ -107,6 +107,15 @@ extern const struct list_def drivers_list_def;
 
 /* Detail panes: every field of the selected fleet / driver. */
 struct pane *detail_pane_new(bool driver);
+/* pane_kiosk.c: the --kiosk wall view.  It gets every key (ui_key). */
+struct pane *kiosk_pane_new(struct ui *ui);
+/* The next (dir > 0) or previous fleet on the wall, wrapping around. */
+void kiosk_step(struct ui *ui, int dir);
+/* The fleet on the wall and those named as next: what the refresh thread
+ * should keep current. */
+size_t kiosk_visible_ids(struct ui *ui, const char **ids, size_t max);
+/* Seconds each fleet stays on the wall. */
+double kiosk_rotate_s(const struct ui *ui);
 /* Help: every action of the table, with its keys. */
 struct pane *help_dialog_new(struct ui *ui);
 
@@ -132,6 +141,7 @@ struct ui {
 	struct store *store;
 	struct sync *sync;
 	struct pane *panes[UI_NPANES];
+	struct pane *wall; /* --kiosk: the wall view, in place of the four panes */
 	int focus;
 	bool zoom;
 	struct pane *dialogs[8];

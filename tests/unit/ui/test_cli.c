@@ -115,6 +115,26 @@ START_TEST(live_key_needs_live)
 }
 END_TEST
 
+/* --rotate sets the wall's period and only makes sense with --kiosk; the
+ * help says how to leave a kiosk (the chord), since no key on the wall does. */
+START_TEST(kiosk_rotate_and_exit_chord)
+{
+	struct cli_options o;
+	ck_assert_int_eq(parse(&o, ARGS("--kiosk", "--rotate", "2.5")), CLI_RUN);
+	ck_assert(o.kiosk && o.read_only);
+	ck_assert(o.rotate_s > 2.49 && o.rotate_s < 2.51);
+	ck_assert_int_eq(parse(&o, ARGS("--kiosk")), CLI_RUN);
+	ck_assert(o.rotate_s == 0); /* the default (15 s) is the UI's */
+	ck_assert_int_eq(parse(&o, ARGS("--rotate", "5")), CLI_EXIT_USAGE);
+	ck_assert_msg(strstr(errbuf, "--kiosk"), "%s", errbuf);
+	ck_assert_int_eq(parse(&o, ARGS("--kiosk", "--rotate", "0")), CLI_EXIT_USAGE);
+	ck_assert_int_eq(parse(&o, ARGS("--kiosk", "--rotate", "soon")), CLI_EXIT_USAGE);
+	ck_assert_int_eq(parse(&o, ARGS("--help")), CLI_EXIT_OK);
+	ck_assert_msg(strstr(outbuf, "--rotate SECONDS") && strstr(outbuf, "Ctrl-] then q"), "%s",
+		      outbuf);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cli");
@@ -123,6 +143,7 @@ int main(void)
 	tcase_add_test(tc, unknown_option_is_usage_error);
 	tcase_add_test(tc, options_parsed);
 	tcase_add_test(tc, live_key_needs_live);
+	tcase_add_test(tc, kiosk_rotate_and_exit_chord);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
