@@ -3,7 +3,8 @@
  * chargetui binary in a pty at 120x40, TERM=xterm-256color, read through
  * libvterm, against an in-process charge-mock on loopback.  Not pass/fail.
  *
- *   bench_console [--quick]     (--quick: 10,000 drivers where 100,000 is asked)
+ *   bench_console [--quick] [--only first|keys|idle|refresh|rss]
+ *   (--quick: 10,000 drivers where 100,000 is asked)
  *
  * Rows of the table:
  *  - first screen: ms from spawn until the first fleet row, until the first
@@ -11,15 +12,20 @@
  *    status line counts all 10,000 drivers;
  *  - keystroke latency while 100,000 drivers load: `j`, then wait until the
  *    highlighted row moves (median and worst of 20);
- *  - idle: bytes written in 10 s with nothing happening, CPU-s per minute;
- *  - refresh cost: bytes a refresh writes per changed number (mock tick,
- *    minus the bytes of a refresh round that changed nothing);
+ *  - idle: bytes written in 10 s with nothing happening (two refresh rounds
+ *    that find the same values), CPU-s per minute;
+ *  - refresh cost: after one mock tick, the values that changed on screen
+ *    (a cell-by-cell diff of the screen) and the bytes of the update that
+ *    drew them highlighted, apart from the bytes of the later update that
+ *    took the highlight away; each per changed value beyond the values' own
+ *    characters (BENCH_DEBUG=1 prints every update's bytes);
  *  - memory: VmRSS once 100,000 drivers are loaded and requests stopped.
  *
  * The mock's rate limit is off: these are the console's figures, not the
  * server's throttle (the console's own client-side bucket still applies).
  */
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,6 +210,7 @@ static void bench_idle(size_t *bytes, double *cpu_per_min)
 		run_stop(&r);
 		return;
 	}
+	wait_all_loaded(&r, 240, 30000);
 	term_wait_idle(r.t, 1000, 10000);
 	size_t mark = term_mark(r.t);
 	double c0 = term_cpu_seconds(r.t);
@@ -213,49 +220,213 @@ static void bench_idle(size_t *bytes, double *cpu_per_min)
 	run_stop(&r);
 }
 
-/* Numbers the screen shows that a tick changed: every fleet's totals (all
- * 12 are visible) and the first fleet's drivers' balances. */
-static int changed_numbers(const cJSON *before, const cJSON *after)
+/* One burst of output: the bytes of one screen update (ncurses writes an
+ * update in one go; bursts are apart by more than SEG_GAP_MS). */
+struct seg {
+	double at; /* ms since the recording started */
+	size_t from, to;
+};
+#define SEG_GAP_MS 25
+#define REFRESH_TRIALS 3 /* ticks, each measured alone */
+#define SEG_MAX 64
+
+/* Record the program's output for ms, burst by burst. */
+static int record_segments(struct term *t, double ms, struct seg *segs)
 {
-	static const char *const fields[] = { "total_sessions", "wallet_balance",
-					      "total_drivers", "total_vehicles" };
+	int n = 0;
+	double t0 = term_now_ms(), last = -1;
+	size_t seen = term_mark(t);
+	while (term_now_ms() - t0 < ms) {
+		term_wait_output(t, seen, 2);
+		size_t now = term_mark(t);
+		if (now == seen)
+			continue;
+		double at = term_now_ms() - t0;
+		if (n > 0 && at - last <= SEG_GAP_MS) {
+			segs[n - 1].to = now;
+		} else if (n < SEG_MAX) {
+			segs[n++] = (struct seg){at, seen, now};
+		}
+		last = at;
+		seen = now;
+	}
+	return n;
+}
+
+/* The screen's characters, one code point per cell (malloc'd). */
+static uint32_t *screen_cells(struct term *t)
+{
+	int rows = term_rows(t), cols = term_cols(t);
+	uint32_t *g = calloc((size_t)rows * (size_t)cols, sizeof *g);
+	for (int y = 0; g && y < rows; y++)
+		for (int x = 0; x < cols; x++) {
+			struct term_cell_attrs a;
+			if (term_cell_attrs(t, y, x, &a) == 0)
+				g[y * cols + x] = a.ch ? a.ch : ' ';
+		}
+	return g;
+}
+
+static size_t utf8_len(uint32_t c)
+{
+	return c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+}
+
+/* Values on screen that differ between two grids: each run of changed
+ * cells widened to the blank-delimited token around it in `after`.  *chars
+ * gets the UTF-8 bytes of those tokens as they now read. */
+static int changed_values(const uint32_t *before, const uint32_t *after, int rows, int cols,
+			  size_t *chars)
+{
 	int k = 0;
-	for (int i = 0; i < cJSON_GetArraySize(after); i++) {
-		const cJSON *b = cJSON_GetArrayItem(before, i), *a = cJSON_GetArrayItem(after, i);
-		for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++)
-			k += jint(a, fields[f], 0) != jint(b, fields[f], 0);
-		const cJSON *eb = cJSON_GetObjectItemCaseSensitive(b, "total_energy_consumed_kwh");
-		const cJSON *ea = cJSON_GetObjectItemCaseSensitive(a, "total_energy_consumed_kwh");
-		k += cJSON_IsNumber(ea) && cJSON_IsNumber(eb) && ea->valuedouble != eb->valuedouble;
+	*chars = 0;
+	for (int y = 0; y < rows; y++) {
+		const uint32_t *b = before + y * cols, *a = after + y * cols;
+		for (int x = 0; x < cols; x++) {
+			if (a[x] == b[x])
+				continue;
+			int s = x, e = x;
+			while (s > 0 && a[s - 1] != ' ' && a[s - 1] < 0x2500)
+				s--;
+			while (e + 1 < cols && (a[e + 1] != ' ' || b[e + 1] != a[e + 1]) &&
+			       a[e + 1] < 0x2500)
+				e++;
+			for (int i = s; i <= e; i++)
+				*chars += a[i] == ' ' ? 0 : utf8_len(a[i]);
+			k++;
+			x = e;
+		}
 	}
 	return k;
 }
 
-static void bench_refresh_bytes(double *per_value, int *changed, size_t *quiet_bytes)
+static void dump_bytes(struct term *t, const char *what, size_t from, size_t to)
+{
+	size_t len = 0;
+	unsigned char *raw = term_raw_bytes(t, &len);
+	fprintf(stderr, "%s (%zu B): ", what, to - from);
+	for (size_t i = from; raw && i < to && i < len; i++) {
+		if (raw[i] == 0x1b)
+			fputs("\\e", stderr);
+		else if (raw[i] < 0x20)
+			fprintf(stderr, "^%c", raw[i] + 64);
+		else
+			fputc(raw[i], stderr);
+	}
+	fputc('\n', stderr);
+	free(raw);
+}
+
+/* What the bytes of an update are for: attributes (SGR, and the charset
+ * reset of sgr0), cursor movement, or text. */
+struct byte_kinds {
+	size_t sgr, move, text, other;
+};
+
+static void byte_kinds_add(struct term *t, size_t from, size_t to, struct byte_kinds *k)
+{
+	size_t len = 0;
+	unsigned char *raw = term_raw_bytes(t, &len);
+	for (size_t i = from; raw && i < to && i < len;) {
+		if (raw[i] == 0x1b && i + 2 < len && raw[i + 1] == '(') {
+			k->sgr += 3;
+			i += 3;
+		} else if (raw[i] == 0x1b && i + 1 < len && raw[i + 1] == '[') {
+			size_t j = i + 2;
+			while (j < len && j < to && (raw[j] < 0x40 || raw[j] > 0x7e))
+				j++;
+			size_t n = j + 1 - i;
+			if (j < len && raw[j] == 'm')
+				k->sgr += n;
+			else if (j < len && strchr("HfdGABCDEF", raw[j]))
+				k->move += n;
+			else
+				k->other += n;
+			i = j + 1;
+		} else if (raw[i] == '\b' || raw[i] == '\r' || raw[i] == '\n') {
+			k->move++;
+			i++;
+		} else if (raw[i] < 0x20) {
+			k->other++;
+			i++;
+		} else {
+			k->text++;
+			i++;
+		}
+	}
+	free(raw);
+}
+
+struct refresh_cost {
+	size_t quiet_bytes; /* two rounds that changed nothing */
+	int values;	    /* values on screen the tick changed */
+	size_t chars;	    /* their characters (UTF-8 bytes) as they now read */
+	size_t write_bytes; /* the update(s) that drew them, highlighted */
+	size_t expiry_bytes; /* the update(s) that took the highlight away */
+	size_t other_bytes;  /* anything later (a next round's changes) */
+	int writes, expiries;
+	struct byte_kinds wk, ek; /* the refresh write's and the expiry's bytes by kind */
+};
+
+/* Sort the bursts after a tick: those within 1.5 s of the first drew the
+ * new values; those 1.5 to 2.9 s later removed the highlight (it lasts
+ * 2 s); anything after that belongs to a later round. */
+static void classify(struct term *t, const struct seg *segs, int n, struct refresh_cost *c)
+{
+	bool debug = getenv("BENCH_DEBUG") != NULL;
+	for (int i = 0; i < n; i++) {
+		double rel = segs[i].at - segs[0].at;
+		size_t b = segs[i].to - segs[i].from;
+		char what[64];
+		if (rel < 1500) {
+			c->write_bytes += b;
+			c->writes++;
+			byte_kinds_add(t, segs[i].from, segs[i].to, &c->wk);
+			snprintf(what, sizeof what, "write  +%5.0f ms", rel);
+		} else if (rel < 2900) {
+			c->expiry_bytes += b;
+			c->expiries++;
+			byte_kinds_add(t, segs[i].from, segs[i].to, &c->ek);
+			snprintf(what, sizeof what, "expiry +%5.0f ms", rel);
+		} else {
+			c->other_bytes += b;
+			snprintf(what, sizeof what, "later  +%5.0f ms", rel);
+		}
+		if (debug)
+			dump_bytes(t, what, segs[i].from, segs[i].to);
+	}
+}
+
+static void bench_refresh_bytes(struct refresh_cost *c)
 {
 	struct run r;
-	*per_value = -1;
-	*changed = 0;
-	*quiet_bytes = 0;
-	if (!run_start(&r, 240, "1") || !term_wait_for(r.t, r.first_fleet, 30000)) {
+	memset(c, 0, sizeof *c);
+	c->values = -1;
+	if (!run_start(&r, 240, "3") || !term_wait_for(r.t, r.first_fleet, 30000)) {
 		run_stop(&r);
 		return;
 	}
+	wait_all_loaded(&r, 240, 30000);
 	term_wait_idle(r.t, 1500, 10000);
 	size_t mark = term_mark(r.t);
-	sleep_ms(2500); /* two refresh rounds with nothing changed */
-	*quiet_bytes = term_bytes_written_since(r.t, mark);
-	cJSON *before = mockctl_get_all(r.mc, "/fleets?limit=100");
-	mockctl_tick(r.mc, 1);
-	cJSON *after = mockctl_get_all(r.mc, "/fleets?limit=100");
-	*changed = changed_numbers(before, after);
-	mark = term_mark(r.t);
-	sleep_ms(2500);
-	size_t bytes = term_bytes_written_since(r.t, mark);
-	if (*changed > 0)
-		*per_value = ((double)bytes - (double)*quiet_bytes) / *changed;
-	cJSON_Delete(before);
-	cJSON_Delete(after);
+	sleep_ms(6500); /* two refresh rounds with nothing changed */
+	c->quiet_bytes = term_bytes_written_since(r.t, mark);
+	c->values = 0;
+	for (int trial = 0; trial < REFRESH_TRIALS; trial++) {
+		uint32_t *before = screen_cells(r.t);
+		mockctl_tick(r.mc, 1);
+		struct seg segs[SEG_MAX];
+		int n = record_segments(r.t, 5800, segs);
+		uint32_t *after = screen_cells(r.t);
+		size_t chars = 0;
+		if (before && after)
+			c->values += changed_values(before, after, term_rows(r.t), term_cols(r.t),
+						    &chars);
+		c->chars += chars;
+		classify(r.t, segs, n, c);
+		free(before);
+		free(after);
+	}
 	run_stop(&r);
 }
 
@@ -292,37 +463,84 @@ static void bench_rss(int drivers, long *rss_kb, double *settle_s, size_t *gets)
 	run_stop(&r);
 }
 
+static void print_refresh(const struct refresh_cost *c)
+{
+	int k = c->values > 0 ? c->values : 1;
+	printf("%-52s %12zu B\n", "refresh, nothing changed: bytes in 2 rounds", c->quiet_bytes);
+	printf("%-44s%6d tck %9d\n", "refresh after a tick: values changed on screen",
+	       REFRESH_TRIALS, c->values);
+	printf("%-52s %12zu B\n", "  their characters (UTF-8 bytes)", c->chars);
+	printf("%-44s%6d upd %9zu B\n", "  refresh write: bytes", c->writes, c->write_bytes);
+	printf("%-44s%6d upd %9zu B\n", "  highlight expiry: bytes", c->expiries, c->expiry_bytes);
+	printf("%-52s %12zu B\n", "  later rounds: bytes", c->other_bytes);
+	printf("%-40s%4zu/%4zu/%4zu/%4zu B\n", "  refresh write: attrs/moves/text/other", c->wk.sgr,
+	       c->wk.move, c->wk.text, c->wk.other);
+	printf("%-40s%4zu/%4zu/%4zu/%4zu B\n", "  expiry: attrs/moves/text/other", c->ek.sgr,
+	       c->ek.move, c->ek.text, c->ek.other);
+	printf("%-52s %12.1f B\n", "refresh write per changed value, beyond its chars",
+	       ((double)c->write_bytes - (double)c->chars) / k);
+	printf("%-52s %12.1f B\n", "highlight expiry per changed value, beyond its chars",
+	       ((double)c->expiry_bytes - (double)c->chars) / k);
+	printf("%-52s %12.1f B\n", "both per changed value, beyond its chars (once)",
+	       ((double)c->write_bytes + (double)c->expiry_bytes - (double)c->chars) / k);
+}
+
 int main(int argc, char **argv)
 {
-	int big = argc > 1 && strcmp(argv[1], "--quick") == 0 ? 10000 : 100000;
+	bool quick = false;
+	const char *only = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--quick") == 0)
+			quick = true;
+		else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
+			only = argv[++i];
+	}
+	int big = quick ? 10000 : 100000;
 	signal(SIGPIPE, SIG_IGN);
-	double fleet_ms, driver_ms, all_ms, med, worst, cpu_min, per_value, settle;
-	size_t idle_bytes, quiet, gets;
-	int samples, changed;
-	long rss;
-
-	bench_first_screen(&fleet_ms, &driver_ms, &all_ms);
-	bench_keys(big, &med, &worst, &samples);
-	bench_idle(&idle_bytes, &cpu_min);
-	bench_refresh_bytes(&per_value, &changed, &quiet);
-	bench_rss(big, &rss, &settle, &gets);
+	double fleet_ms = -1, driver_ms = -1, all_ms = -1, med = -1, worst = -1, cpu_min = -1;
+	double settle = -1;
+	size_t idle_bytes = 0, gets = 0;
+	int samples = 0;
+	long rss = -1;
+	struct refresh_cost rc = {.values = -1};
+#define RUN(name) (!only || strcmp(only, name) == 0)
+	if (RUN("first"))
+		bench_first_screen(&fleet_ms, &driver_ms, &all_ms);
+	if (RUN("keys"))
+		bench_keys(big, &med, &worst, &samples);
+	if (RUN("idle"))
+		bench_idle(&idle_bytes, &cpu_min);
+	if (RUN("refresh"))
+		bench_refresh_bytes(&rc);
+	if (RUN("rss"))
+		bench_rss(big, &rss, &settle, &gets);
 
 	printf("chargetui console benchmark (120x40, xterm-256color, loopback charge-mock)\n");
 	printf("%-52s %14s\n", "measure", "value");
-	printf("%-52s %12.0f ms\n", "first screen, 10,000 drivers: first fleet row", fleet_ms);
-	printf("%-52s %12.0f ms\n", "first screen, 10,000 drivers: first driver row (j)",
-	       driver_ms);
-	printf("%-52s %12.0f ms\n", "10,000 drivers: all loaded (status line)", all_ms);
-	printf("%-44s%6d drv %9.1f ms\n", "keystroke latency while loading, median", big, med);
-	printf("%-44s%6d drv %9.1f ms\n", "keystroke latency while loading, worst", big, worst);
-	printf("%-52s %12d\n", "  (keystrokes measured, of 20)", samples);
-	printf("%-52s %12zu B\n", "idle: bytes written in 10 s", idle_bytes);
-	printf("%-52s %12.3f s\n", "idle: CPU-seconds per minute", cpu_min);
-	printf("%-52s %12zu B\n", "refresh, nothing changed: bytes in 2 rounds", quiet);
-	printf("%-52s %12d\n", "refresh after a tick: numbers changed", changed);
-	printf("%-52s %12.1f B\n", "refresh after a tick: bytes per changed number", per_value);
-	printf("%-44s%6d drv %9ld KiB\n", "resident memory once loaded (VmRSS)", big, rss);
-	printf("%-52s %12.1f s\n", "  time until requests stopped", settle);
-	printf("%-52s %12zu\n", "  GET /v1/drivers requests made", gets);
+	if (RUN("first")) {
+		printf("%-52s %12.0f ms\n", "first screen, 10,000 drivers: first fleet row",
+		       fleet_ms);
+		printf("%-52s %12.0f ms\n", "first screen, 10,000 drivers: first driver row (j)",
+		       driver_ms);
+		printf("%-52s %12.0f ms\n", "10,000 drivers: all loaded (status line)", all_ms);
+	}
+	if (RUN("keys")) {
+		printf("%-44s%6d drv %9.1f ms\n", "keystroke latency while loading, median", big,
+		       med);
+		printf("%-44s%6d drv %9.1f ms\n", "keystroke latency while loading, worst", big,
+		       worst);
+		printf("%-52s %12d\n", "  (keystrokes measured, of 20)", samples);
+	}
+	if (RUN("idle")) {
+		printf("%-52s %12zu B\n", "idle: bytes written in 10 s (refresh 5 s: 2 rounds)", idle_bytes);
+		printf("%-52s %12.3f s\n", "idle: CPU-seconds per minute", cpu_min);
+	}
+	if (RUN("refresh"))
+		print_refresh(&rc);
+	if (RUN("rss")) {
+		printf("%-44s%6d drv %9ld KiB\n", "resident memory once loaded (VmRSS)", big, rss);
+		printf("%-52s %12.1f s\n", "  time until requests stopped", settle);
+		printf("%-52s %12zu\n", "  GET /v1/drivers requests made", gets);
+	}
 	return 0;
 }

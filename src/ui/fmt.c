@@ -187,12 +187,19 @@ unsigned hl_get(const struct hl_table *h, const char *id, double now)
 	return e && e->id[0] && e->until > now ? e->mask : 0;
 }
 
+/* When the first highlight expires, those due within HL_EXPIRE_SLACK_S go
+ * with it: a refresh round's changes arrive a GET apart, and taking their
+ * highlights away in one screen update costs one attribute switch and one
+ * wake-up instead of one per reply. */
+#define HL_EXPIRE_SLACK_S 0.5
+
 double hl_prune(struct hl_table *h, double now)
 {
 	if (!h->n)
 		return -1;
 	if (now < h->next) /* nothing expired yet: no rebuild */
 		return h->next;
+	now += HL_EXPIRE_SLACK_S;
 	double next = -1;
 	struct hl_entry *old = h->e;
 	size_t cap = h->cap;
