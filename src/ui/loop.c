@@ -88,6 +88,41 @@ static void loop_signal(struct ui *ui, int fd)
 	}
 }
 
+/* A refresh round's replies come a GET apart (about 50 ms once the rate
+ * bucket's burst is spent).  Drawing each alone would switch the highlight's
+ * attributes on and off for every value; waiting for the rest of the round,
+ * at most LOOP_GATHER_MS, draws them in one update.  Anything else (a user's
+ * job, a key, a signal, the round's end) stops the wait at once. */
+#define LOOP_GATHER_MS 250
+
+static bool loop_mid_round(const struct reply *list)
+{
+	for (const struct reply *r = list; r; r = r->next)
+		if (r->origin != ORIGIN_REFRESH || r->kind == REPLY_REFRESH_STATUS)
+			return false;
+	return list != NULL;
+}
+
+static void loop_take_replies(struct ui *ui)
+{
+	double until = ui_now() + LOOP_GATHER_MS / 1000.0;
+	for (;;) {
+		struct reply *list = sync_take(ui->sync);
+		bool gather = loop_mid_round(list);
+		ui_apply_replies(ui, list);
+		int ms = (int)((until - ui_now()) * 1000.0);
+		if (!gather || !ui->dirty || ms <= 0)
+			return;
+		struct pollfd p[3] = {
+			{.fd = sync_wake_fd(ui->sync), .events = POLLIN},
+			{.fd = ui->o.in_fd, .events = POLLIN},
+			{.fd = ui->o.signal_fd, .events = POLLIN},
+		};
+		if (poll(p, 3, ms) <= 0 || p[1].revents || p[2].revents)
+			return;
+	}
+}
+
 /* How long poll may sleep: until the nearest highlight expires, else for
  * ever (-1). */
 static int loop_timeout(struct ui *ui)
@@ -145,7 +180,7 @@ int ui_run(struct ui *ui)
 		if (fds[2].revents & POLLIN)
 			loop_signal(ui, ui->o.signal_fd);
 		if (fds[1].revents & POLLIN)
-			ui_apply_replies(ui, sync_take(ui->sync));
+			loop_take_replies(ui);
 		/* Keys already typed are handled first; then a hang-up ends it. */
 		if (fds[0].revents & POLLIN && loop_read_keys(ui, &empty_reads) < 0)
 			ui->hung_up = ui->quit = true;
