@@ -75,11 +75,17 @@ START_TEST(kiosk_survives_every_key_and_click_and_only_reads)
 	keys(e, "nKiosk Visitor\tkiosk@example.com\x0f\033\033");
 	keys(e, ":q\r\033!sh\r\033");
 	keys(e, "abcdefghijklmnoprstuvwxyzABCDEFGHIJKLMNOPRSTUVWXYZ0123456789 /?*+-=\t\r");
-	for (int r = 1; r <= 40; r += 3)
-		for (int c = 1; c <= 120; c += 11)
+	for (int r = 1; r <= 40; r += 5) /* the wall has nothing to click */
+		for (int c = 1; c <= 120; c += 17)
 			click(e, r, c, (r + c) % 3);
 	keys(e, "q\x03");
 	ck_assert(term_wait_idle(e->t, 500, 5000));
+	/* A wall with nothing new writes nothing (the next rotation is 15 s
+	 * after the last key; refreshes that find nothing new draw nothing). */
+	size_t quiet = term_mark(e->t);
+	usleep(2000 * 1000);
+	ck_assert_msg(term_bytes_written_since(e->t, quiet) == 0, "idle wall wrote %zu bytes",
+		      term_bytes_written_since(e->t, quiet));
 
 	ck_assert_msg(!term_exited(e->t), "the kiosk console exited");
 	char state = term_proc_state(e->t);
@@ -322,6 +328,19 @@ START_TEST(wall_shows_totals_rotates_goes_stale_and_exits_on_the_chord)
 	expect_prefix(jstr(cJSON_GetArrayItem(fleets, 1), "name"), 10, pre, sizeof pre);
 	e2e_wait_str(e, pre, 100); /* named as next */
 	expect_wall_shows(e, fleets, 1, 4000);
+
+	/* Resize: laid out again for 80x24 (a key first holds the rotation
+	 * back); too small at 40x10; back at 120x40. */
+	keys(e, "x");
+	ck_assert_int_eq(term_set_size(e->t, 24, 80), 0);
+	E2E_WAIT(e, "KIOSK", 2000);
+	ck_assert(term_wait_idle(e->t, 200, 3000));
+	ck_assert_int_gt(shown_fleet(e), 0);
+	expect_wall_shows(e, fleets, shown_fleet(e) - 1, 100);
+	ck_assert_int_eq(term_set_size(e->t, 10, 40), 0);
+	E2E_WAIT(e, "too small", 2000);
+	ck_assert_int_eq(term_set_size(e->t, 40, 120), 0);
+	E2E_WAIT(e, "KIOSK", 2000);
 
 	/* No way out for a passer-by, and no command line. */
 	keys(e, "q\x03\x1a\x1c:q\r");
