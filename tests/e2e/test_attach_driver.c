@@ -10,58 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "e2e.h"
-
-static bool in_list(const cJSON *arr, const char *id)
-{
-	const cJSON *x;
-	cJSON_ArrayForEach(x, arr)
-		if (cJSON_IsString(x) && strcmp(x->valuestring, id) == 0)
-			return true;
-	return false;
-}
-
-static bool ascii_name(const char *s)
-{
-	for (; s && *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
-			return false;
-	return s != NULL;
-}
-
-/* Go to fleet ia, focus its drivers; return the selected driver's id. */
-static void select_driver(struct e2e *e, int ia, const cJSON *drivers, char *id, size_t n)
-{
-	for (int i = 0; i < ia; i++)
-		term_send_keys(e->t, "j");
-	int col = -1, row = -1;
-	const cJSON *d, *hit = NULL;
-	for (double end = term_now_ms() + 10000; col < 0 && term_now_ms() < end;) {
-		term_wait_idle(e->t, 200, 2000);
-		cJSON_ArrayForEach(d, drivers)
-		{
-			char pre[64];
-			expect_prefix(jstr(d, "name"), 10, pre, sizeof pre);
-			if (pre[0] && term_find(e->t, pre, &row, &col) == 0)
-				break;
-		}
-	}
-	ck_assert_msg(col >= 0, "no driver of the fleet on screen");
-	term_send_key(e->t, TK_TAB);
-	ck_assert(term_wait_idle(e->t, 200, 3000));
-	int sel = e2e_highlight_row(e, col, 1, term_rows(e->t) - 1);
-	char *text = sel >= 0 ? term_row(e->t, sel) : NULL;
-	cJSON_ArrayForEach(d, drivers)
-	{
-		char pre[64];
-		expect_prefix(jstr(d, "name"), 10, pre, sizeof pre);
-		if (!hit && pre[0] && text && strstr(text, pre))
-			hit = d;
-	}
-	free(text);
-	ck_assert_msg(hit != NULL, "no selected driver (row %d)", sel);
-	snprintf(id, n, "%s", jstr(hit, "id"));
-}
+#include "e2e_form.h"
 
 START_TEST(attach_driver_to_another_fleet)
 {
@@ -76,7 +25,7 @@ START_TEST(attach_driver_to_another_fleet)
 	char pre[64], id[80];
 	expect_prefix(jstr(cJSON_GetArrayItem(fleets, ia), "name"), 10, pre, sizeof pre);
 	e2e_wait_str(e, pre, 10000);
-	select_driver(e, ia, drivers, id, sizeof id);
+	snprintf(id, sizeof id, "%s", jstr(e2e_select_first_driver(e, ia, drivers), "id"));
 
 	/* Target: the first plain-named fleet the driver is not in. */
 	char path[128];
@@ -85,7 +34,7 @@ START_TEST(attach_driver_to_another_fleet)
 	ck_assert_ptr_nonnull(before);
 	const cJSON *fl = cJSON_GetObjectItemCaseSensitive(before, "fleets"), *t = NULL, *f;
 	cJSON_ArrayForEach(f, fleets)
-		if (!t && !in_list(fl, jstr(f, "id")) && ascii_name(jstr(f, "name")))
+		if (!t && !id_in_list(fl, jstr(f, "id")) && text_plain(jstr(f, "name")))
 			t = f;
 	ck_assert_msg(t != NULL, "no fleet to attach to");
 	char tid[80], tname[16];
@@ -135,7 +84,7 @@ START_TEST(attach_driver_to_another_fleet)
 
 	/* The server agrees, and the fleet's row shows one driver more. */
 	cJSON *after = mockctl_get(e->mc, path, NULL);
-	ck_assert(after && in_list(cJSON_GetObjectItemCaseSensitive(after, "fleets"), tid));
+	ck_assert(after && id_in_list(cJSON_GetObjectItemCaseSensitive(after, "fleets"), tid));
 	char tpre[64];
 	expect_prefix(jstr(t, "name"), 12, tpre, sizeof tpre);
 	bool shown = false;

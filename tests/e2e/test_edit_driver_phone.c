@@ -10,57 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "e2e.h"
+#include "e2e_form.h"
 
 #define NEW_PHONE "+33612345678"
-
-/* The oracle driver of `drivers` whose name prefix is on screen row `row`. */
-static const cJSON *driver_on_row(struct e2e *e, const cJSON *drivers, int row)
-{
-	char *text = term_row(e->t, row);
-	const cJSON *d, *hit = NULL;
-	cJSON_ArrayForEach(d, drivers)
-	{
-		char pre[64];
-		expect_prefix(jstr(d, "name"), 10, pre, sizeof pre);
-		if (pre[0] && text && strstr(text, pre)) {
-			hit = d;
-			break;
-		}
-	}
-	free(text);
-	return hit;
-}
-
-/* Go to fleet `ia`, focus its drivers, and return the selected driver. */
-static const cJSON *select_first_driver(struct e2e *e, int ia, const cJSON *drivers)
-{
-	for (int i = 0; i < ia; i++)
-		term_send_keys(e->t, "j");
-	int col = -1;
-	double end = term_now_ms() + 10000;
-	while (col < 0 && term_now_ms() < end) {
-		term_wait_idle(e->t, 200, 2000);
-		const cJSON *d;
-		cJSON_ArrayForEach(d, drivers)
-		{
-			char pre[64];
-			expect_prefix(jstr(d, "name"), 10, pre, sizeof pre);
-			if (pre[0] && term_find(e->t, pre, NULL, &col) == 0)
-				break;
-			col = -1;
-		}
-	}
-	ck_assert_msg(col >= 0, "no driver of the fleet on screen");
-	term_send_key(e->t, TK_TAB);
-	ck_assert(term_wait_idle(e->t, 200, 3000));
-	int sel = e2e_highlight_row(e, col, 1, term_rows(e->t) - 1);
-	const cJSON *d = sel >= 0 ? driver_on_row(e, drivers, sel) : NULL;
-	if (!d)
-		e2e_dump(e, "selected driver");
-	ck_assert_msg(d != NULL, "no selected driver found (row %d)", sel);
-	return d;
-}
 
 /* e, Tab to Phone, Enter, clear, type, Enter, ^O. */
 static void edit_phone(struct e2e *e)
@@ -68,13 +20,8 @@ static void edit_phone(struct e2e *e)
 	term_send_keys(e->t, "e");
 	E2E_WAIT(e, "Phone", 3000);
 	ck_assert(term_wait_idle(e->t, 200, 3000));
-	term_send_key(e->t, TK_TAB); /* Name -> Email */
-	term_send_key(e->t, TK_TAB); /* Email -> Phone */
-	term_send_key(e->t, TK_ENTER);
-	term_send_keys(e->t, "\x15" NEW_PHONE); /* ^U clears the line first */
-	term_send_key(e->t, TK_ENTER);
-	ck_assert(term_wait_idle(e->t, 200, 3000));
-	term_send_keys(e->t, "\x0f"); /* ^O: save (^S may be eaten by IXON) */
+	e2e_form_set_field(e, 2, NEW_PHONE); /* Name -> Email -> Phone */
+	e2e_form_save(e);
 }
 
 /* Exactly one POST, to /v1/drivers/ID, body {"phone": NEW_PHONE} only. */
@@ -83,26 +30,11 @@ static void check_log(struct e2e *e, long since, const char *id)
 	char path[128];
 	snprintf(path, sizeof path, "/v1/drivers/%s", id);
 	struct mock_reqs log;
-	double end = term_now_ms() + 5000;
-	for (;;) {
-		ck_assert_int_eq(mockctl_requests(e->mc, since, &log), 0);
-		if (mock_reqs_count(&log, "POST", NULL) > 0 || term_now_ms() > end)
-			break;
-		mock_reqs_clear(&log);
-		term_wait_output(e->t, term_mark(e->t), 100);
-	}
-	size_t posts = mock_reqs_count(&log, "POST", NULL);
-	if (posts != 1)
-		e2e_dump(e, "after saving the form");
-	ck_assert_msg(posts == 1, "%zu POSTs for one save", posts);
-	ck_assert_uint_eq(mock_reqs_mutating(&log), 1);
+	e2e_wait_posts(e, since, 1, 5000, &log);
+	e2e_assert_one_post(e, &log, path, NULL); /* the body as JSON, below */
 	for (size_t i = 0; i < log.n; i++) {
 		if (strcmp(log.v[i].method, "POST") != 0)
 			continue;
-		ck_assert_str_eq(log.v[i].path, path);
-		ck_assert_msg(log.v[i].idem_key && *log.v[i].idem_key &&
-				      strlen(log.v[i].idem_key) <= 255,
-			      "POST without a usable Idempotency-Key");
 		cJSON *body = cJSON_Parse(log.v[i].body ? log.v[i].body : "");
 		ck_assert_msg(body != NULL, "POST body is not JSON: %s", log.v[i].body);
 		ck_assert_msg(cJSON_GetArraySize(body) == 1 && jstr(body, "phone") &&
@@ -205,7 +137,7 @@ static void run(const char *name)
 	expect_prefix(jstr(cJSON_GetArrayItem(fleets, ia), "name"), 10, pre, sizeof pre);
 	e2e_wait_str(e, pre, 10000);
 
-	const cJSON *d = select_first_driver(e, ia, drivers);
+	const cJSON *d = e2e_select_first_driver(e, ia, drivers);
 	char id[80];
 	snprintf(id, sizeof id, "%s", jstr(d, "id"));
 	long since = mockctl_last_seq(e->mc);

@@ -11,190 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "e2e.h"
+#include "e2e_form.h"
 
-/* ---- helpers (static: tests/lib belongs to another engineer) */
-
-static struct e2e *start(const char *name, const char *const *args)
-{
-	struct mock_options mo = { .fleets = -1, .drivers = -1, .seed = 7, .rate_limit = -1,
-				   .quiet = true };
-	struct e2e_opts o = { .mock = &mo, .args = args };
-	struct e2e *e = e2e_start(name, &o);
-	E2E_WAIT(e, "Fleets (", 10000);
-	ck_assert(term_wait_idle(e->t, 300, 5000));
-	return e;
-}
-
-static bool plain(const char *s)
-{
-	for (; s && *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
-			return false;
-	return s != NULL;
-}
-
-typedef bool (*drv_pred)(const cJSON *d);
-
-/* The first driver (oracle) matching pred in a plain-named fleet; its
- * fleet's index (API order = the fleets pane's order) in *ia.  The caller
- * deletes the returned copy. */
-static cJSON *pick_driver(struct mockctl *mc, const cJSON *fleets, drv_pred pred, int *ia)
-{
-	for (int i = 0; i < cJSON_GetArraySize(fleets); i++) {
-		const cJSON *f = cJSON_GetArrayItem(fleets, i);
-		if (!plain(jstr(f, "name")) || jint(f, "total_drivers", 0) < 2)
-			continue;
-		cJSON *ds = oracle_fleet_drivers(mc, f);
-		const cJSON *d;
-		cJSON *hit = NULL;
-		cJSON_ArrayForEach(d, ds)
-			if (!hit && plain(jstr(d, "name")) && pred(d))
-				hit = cJSON_Duplicate(d, true);
-		cJSON_Delete(ds);
-		if (hit) {
-			*ia = i;
-			return hit;
-		}
-	}
-	return NULL;
-}
-
-/* The selected driver's id as the detail pane shows it ("" if none). */
-static void detail_driver_id(struct e2e *e, char *id, size_t n)
-{
-	id[0] = 0;
-	char *s = term_screen_text(e->t);
-	const char *p = s ? strstr(s, "drv_") : NULL;
-	size_t k = 0;
-	while (p && k + 1 < n && (p[k] == '_' || (p[k] >= '0' && p[k] <= '9') ||
-				  (p[k] >= 'a' && p[k] <= 'z') || (p[k] >= 'A' && p[k] <= 'Z'))) {
-		id[k] = p[k];
-		k++;
-	}
-	id[k] = 0;
-	free(s);
-}
-
-/* The first screen row at or after `from` holding text in the right-hand
- * panes (after the first "││"), or -1. */
-static int right_row_with(struct e2e *e, int from, const char *text)
-{
-	for (int r = from; r < term_rows(e->t); r++) {
-		char *s = term_row(e->t, r);
-		const char *cut = s ? strstr(s, "││") : NULL;
-		bool hit = cut && strstr(cut, text);
-		free(s);
-		if (hit)
-			return r;
-	}
-	return -1;
-}
-
-/* Select fleet ia in the fleets pane, focus its drivers, move down until
- * the detail pane shows driver id (first in one go to the row holding its
- * name when that row is on screen, then one step at a time). */
-static void goto_driver(struct e2e *e, const cJSON *fleets, int ia, const char *id)
-{
-	for (int i = 0; i < ia; i++)
-		term_send_keys(e->t, "j");
-	char want[96], pre[64];
-	expect_prefix(jstr(cJSON_GetArrayItem(fleets, ia), "name"), 8, pre, sizeof pre);
-	snprintf(want, sizeof want, "Drivers · %s", pre);
-	e2e_wait_str(e, want, 5000);
-	ck_assert(term_wait_idle(e->t, 200, 5000));
-	term_send_key(e->t, TK_TAB);
-	ck_assert(term_wait_idle(e->t, 200, 5000));
-	char path[128];
-	snprintf(path, sizeof path, "/drivers/%s", id);
-	cJSON *d = mockctl_get(e->mc, path, NULL);
-	ck_assert_ptr_nonnull(d);
-	expect_prefix(jstr(d, "name"), 10, pre, sizeof pre);
-	cJSON_Delete(d);
-	int sel = right_row_with(e, 1, "▶"), at = pre[0] ? right_row_with(e, 1, pre) : -1;
-	for (int i = 0; sel > 0 && at > sel && i < at - sel; i++)
-		term_send_keys(e->t, "j");
-	char now[96] = "";
-	for (int i = 0; i < 80; i++) {
-		for (double end = term_now_ms() + 3000; term_now_ms() < end;) {
-			term_wait_idle(e->t, 150, 1000);
-			detail_driver_id(e, now, sizeof now);
-			if (now[0])
-				break;
-		}
-		if (strcmp(now, id) == 0)
-			return;
-		term_send_keys(e->t, "j");
-	}
-	e2e_dump(e, id);
-	ck_abort_msg("could not select driver %s (detail shows %s)", id, now);
-}
-
-/* The console's requests since `since`, once at least `n` POSTs are in
- * (or timeout). */
-static void wait_posts(struct e2e *e, long since, size_t n, int ms, struct mock_reqs *log)
-{
-	for (double end = term_now_ms() + ms;;) {
-		ck_assert_int_eq(mockctl_requests(e->mc, since, log), 0);
-		if (mock_reqs_count(log, "POST", NULL) >= n || term_now_ms() > end)
-			return;
-		mock_reqs_clear(log);
-		term_wait_output(e->t, term_mark(e->t), 100);
-	}
-}
-
-/* The single POST of the log; fails unless there is exactly one, to path,
- * with an Idempotency-Key and exactly the body want. */
-static void assert_one_post(struct e2e *e, const struct mock_reqs *log, const char *path,
-			    const char *want)
-{
-	size_t posts = mock_reqs_count(log, "POST", NULL);
-	if (posts != 1)
-		e2e_dump(e, "POST count");
-	ck_assert_msg(posts == 1, "%zu POSTs for one save (want 1)", posts);
-	ck_assert_uint_eq(mock_reqs_mutating(log), 1);
-	for (size_t i = 0; i < log->n; i++) {
-		if (strcmp(log->v[i].method, "POST") != 0)
-			continue;
-		ck_assert_str_eq(log->v[i].path, path);
-		ck_assert_msg(log->v[i].idem_key && *log->v[i].idem_key &&
-				      strlen(log->v[i].idem_key) <= 255,
-			      "POST without a usable Idempotency-Key");
-		ck_assert_msg(log->v[i].body && strcmp(log->v[i].body, want) == 0,
-			      "POST body %s, want exactly %s", log->v[i].body ? log->v[i].body : "(none)",
-			      want);
-	}
-}
-
-/* No POST arrives for `quiet_ms` after the UI settled. */
-static void assert_no_post(struct e2e *e, long since, int quiet_ms)
-{
-	term_wait_idle(e->t, quiet_ms, quiet_ms + 3000);
-	struct mock_reqs log;
-	ck_assert_int_eq(mockctl_requests(e->mc, since, &log), 0);
-	size_t m = mock_reqs_mutating(&log);
-	if (m)
-		e2e_dump(e, "unexpected write");
-	for (size_t i = 0; m && i < log.n; i++)
-		fprintf(stderr, "  %s %s %s\n", log.v[i].method, log.v[i].path,
-			log.v[i].body ? log.v[i].body : "");
-	mock_reqs_clear(&log);
-	ck_assert_msg(m == 0, "%zu writes sent, want none", m);
-}
-
-static cJSON *server_driver(struct e2e *e, const char *id)
-{
-	char path[128];
-	snprintf(path, sizeof path, "/drivers/%s", id);
-	cJSON *d = mockctl_get(e->mc, path, NULL);
-	ck_assert_ptr_nonnull(d);
-	return d;
-}
-
-static bool one_fleet(const cJSON *d)
-{
-	return cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(d, "fleets")) == 1;
-}
+/* ---- helpers of this test (the shared ones: tests/lib/e2e_form.h) */
 
 /* The driver count the fleets pane shows for the fleet whose name starts
  * with pre: the second-to-last number of its row (drivers, sessions), or -1. */
@@ -243,15 +62,6 @@ static void wait_fleet_count(struct e2e *e, const char *pre, long want, const ch
 	ck_abort_msg("%s: fleet %s shows %ld drivers, want %ld", why, pre, shown, want);
 }
 
-static bool in_list(const cJSON *arr, const char *id)
-{
-	const cJSON *x;
-	cJSON_ArrayForEach(x, arr)
-		if (cJSON_IsString(x) && strcmp(x->valuestring, id) == 0)
-			return true;
-	return false;
-}
-
 /* Type the first 6 characters of the fleet's name into an open picker. */
 static void type_filter(struct e2e *e, const char *name)
 {
@@ -265,11 +75,11 @@ static void type_filter(struct e2e *e, const char *name)
 START_TEST(attach_then_detach)
 {
 	const char *args[] = { "--refresh", "1", NULL };
-	struct e2e *e = start("form_attach_detach", args);
+	struct e2e *e = e2e_form_start("form_attach_detach", args, NULL);
 	cJSON *fleets = mockctl_get_all(e->mc, "/fleets?limit=100");
 	ck_assert_ptr_nonnull(fleets);
 	int ia = -1;
-	cJSON *drv = pick_driver(e->mc, fleets, one_fleet, &ia);
+	cJSON *drv = oracle_pick_driver(e->mc, fleets, text_plain, drv_one_fleet, &ia);
 	ck_assert_ptr_nonnull(drv);
 	char id[96];
 	snprintf(id, sizeof id, "%s", jstr(drv, "id"));
@@ -281,9 +91,9 @@ START_TEST(attach_then_detach)
 	const cJSON *t = NULL, *f, *g;
 	cJSON_ArrayForEach(f, fleets)
 	{
-		const char *sp = plain(jstr(f, "name")) ? strchr(jstr(f, "name"), ' ') : NULL;
+		const char *sp = text_plain(jstr(f, "name")) ? strchr(jstr(f, "name"), ' ') : NULL;
 		if (t || !sp || strlen(sp + 1) < 4 || strlen(jstr(f, "name")) < 6 ||
-		    in_list(cJSON_GetObjectItemCaseSensitive(drv, "fleets"), jstr(f, "id")))
+		    id_in_list(cJSON_GetObjectItemCaseSensitive(drv, "fleets"), jstr(f, "id")))
 			continue;
 		char mid[8];
 		snprintf(mid, sizeof mid, "%.6s", sp + 1);
@@ -304,7 +114,7 @@ START_TEST(attach_then_detach)
 	long before = jint(t, "total_drivers", -1);
 	ck_assert_int_ge(before, 0);
 
-	goto_driver(e, fleets, ia, id);
+	e2e_goto_driver(e, fleets, ia, id);
 	wait_fleet_count(e, tpre, before, "fleet count before attach");
 
 	/* Attach. */
@@ -317,14 +127,14 @@ START_TEST(attach_then_detach)
 	E2E_WAIT(e, " 1 of ", 3000); /* the picker kept that one fleet */
 	term_send_key(e->t, TK_ENTER);
 	struct mock_reqs log;
-	wait_posts(e, since, 1, 5000, &log);
+	e2e_wait_posts(e, since, 1, 5000, &log);
 	snprintf(want_path, sizeof want_path, "/v1/drivers/%s/attach", id);
-	assert_one_post(e, &log, want_path, want_body);
+	e2e_assert_one_post(e, &log, want_path, want_body);
 	mock_reqs_clear(&log);
 	E2E_WAIT(e, "attached", 5000);
 	wait_fleet_count(e, tpre, before + 1, "fleet count after attach");
-	cJSON *srv = server_driver(e, id);
-	ck_assert(in_list(cJSON_GetObjectItemCaseSensitive(srv, "fleets"), tid));
+	cJSON *srv = e2e_server_driver(e, id);
+	ck_assert(id_in_list(cJSON_GetObjectItemCaseSensitive(srv, "fleets"), tid));
 	cJSON_Delete(srv);
 
 	/* Detach: two fleets now, so a picker, then a question; nothing is
@@ -335,16 +145,16 @@ START_TEST(attach_then_detach)
 	type_filter(e, tname);
 	term_send_key(e->t, TK_ENTER);
 	E2E_WAIT(e, "detach ", 3000);
-	assert_no_post(e, since, 400);
+	e2e_assert_no_post(e, since, 400);
 	term_send_keys(e->t, "y");
-	wait_posts(e, since, 1, 5000, &log);
+	e2e_wait_posts(e, since, 1, 5000, &log);
 	snprintf(want_path, sizeof want_path, "/v1/drivers/%s/detach", id);
-	assert_one_post(e, &log, want_path, want_body);
+	e2e_assert_one_post(e, &log, want_path, want_body);
 	mock_reqs_clear(&log);
 	E2E_WAIT(e, "detached", 5000);
 	wait_fleet_count(e, tpre, before, "fleet count after detach");
-	srv = server_driver(e, id);
-	ck_assert(!in_list(cJSON_GetObjectItemCaseSensitive(srv, "fleets"), tid));
+	srv = e2e_server_driver(e, id);
+	ck_assert(!id_in_list(cJSON_GetObjectItemCaseSensitive(srv, "fleets"), tid));
 	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(srv, "fleets")), 1);
 	cJSON_Delete(srv);
 
@@ -362,19 +172,19 @@ END_TEST
 START_TEST(attach_reset_after_commit_is_applied_once)
 {
 	const char *args[] = { "--refresh", "1", NULL };
-	struct e2e *e = start("form_attach_reset_after_commit", args);
+	struct e2e *e = e2e_form_start("form_attach_reset_after_commit", args, NULL);
 	cJSON *fleets = mockctl_get_all(e->mc, "/fleets?limit=100");
 	ck_assert_ptr_nonnull(fleets);
 	int ia = -1;
-	cJSON *drv = pick_driver(e->mc, fleets, one_fleet, &ia);
+	cJSON *drv = oracle_pick_driver(e->mc, fleets, text_plain, drv_one_fleet, &ia);
 	ck_assert_ptr_nonnull(drv);
 	char id[96];
 	snprintf(id, sizeof id, "%s", jstr(drv, "id"));
 	const cJSON *t = NULL, *f, *g;
 	cJSON_ArrayForEach(f, fleets)
 	{
-		if (t || !plain(jstr(f, "name")) || strlen(jstr(f, "name")) < 6 ||
-		    in_list(cJSON_GetObjectItemCaseSensitive(drv, "fleets"), jstr(f, "id")))
+		if (t || !text_plain(jstr(f, "name")) || strlen(jstr(f, "name")) < 6 ||
+		    id_in_list(cJSON_GetObjectItemCaseSensitive(drv, "fleets"), jstr(f, "id")))
 			continue;
 		int same = 0;
 		cJSON_ArrayForEach(g, fleets)
@@ -388,7 +198,7 @@ START_TEST(attach_reset_after_commit_is_applied_once)
 	snprintf(tname, sizeof tname, "%s", jstr(t, "name"));
 	expect_prefix(tname, 12, tpre, sizeof tpre);
 	long before = jint(t, "total_drivers", -1);
-	goto_driver(e, fleets, ia, id);
+	e2e_goto_driver(e, fleets, ia, id);
 	wait_fleet_count(e, tpre, before, "fleet count before attach");
 
 	ck_assert_int_eq(mockctl_faults(e->mc, "drop=after,path=/v1/drivers/,method=POST"), 0);
@@ -398,7 +208,7 @@ START_TEST(attach_reset_after_commit_is_applied_once)
 	type_filter(e, tname);
 	term_send_key(e->t, TK_ENTER);
 	struct mock_reqs log;
-	wait_posts(e, since, 2, 10000, &log);
+	e2e_wait_posts(e, since, 2, 10000, &log);
 	mock_reqs_clear(&log);
 	E2E_WAIT(e, "attached", 10000);
 	term_wait_idle(e->t, 500, 3000);
@@ -432,7 +242,7 @@ START_TEST(attach_reset_after_commit_is_applied_once)
 		if (!strcmp(jstr(f, "id"), tid))
 			ck_assert_int_eq(jint(f, "total_drivers", -1), before + 1);
 	cJSON_Delete(tf);
-	cJSON *srv = server_driver(e, id);
+	cJSON *srv = e2e_server_driver(e, id);
 	int n = 0;
 	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(srv, "fleets"))
 		n += cJSON_IsString(g) && !strcmp(g->valuestring, tid);
@@ -454,11 +264,11 @@ static bool two_fleets(const cJSON *d)
 START_TEST(detach_from_the_fleet_in_view)
 {
 	const char *args[] = { "--refresh", "1", NULL };
-	struct e2e *e = start("form_detach_in_view", args);
+	struct e2e *e = e2e_form_start("form_detach_in_view", args, NULL);
 	cJSON *fleets = mockctl_get_all(e->mc, "/fleets?limit=100");
 	ck_assert_ptr_nonnull(fleets);
 	int ia = -1;
-	cJSON *drv = pick_driver(e->mc, fleets, two_fleets, &ia);
+	cJSON *drv = oracle_pick_driver(e->mc, fleets, text_plain, two_fleets, &ia);
 	ck_assert_ptr_nonnull(drv);
 	const cJSON *a = cJSON_GetArrayItem(fleets, ia);
 	char id[96], aid[96], aname[128], apre[64], want[192], body[160], path[192];
@@ -467,7 +277,7 @@ START_TEST(detach_from_the_fleet_in_view)
 	snprintf(aname, sizeof aname, "%s", jstr(a, "name"));
 	expect_prefix(aname, 12, apre, sizeof apre);
 	long n = jint(a, "total_drivers", -1);
-	goto_driver(e, fleets, ia, id);
+	e2e_goto_driver(e, fleets, ia, id);
 	snprintf(want, sizeof want, "%s (%ld)", aname, n);
 	e2e_wait_str(e, want, 3000);
 
@@ -477,19 +287,19 @@ START_TEST(detach_from_the_fleet_in_view)
 	type_filter(e, aname);
 	term_send_key(e->t, TK_ENTER);
 	E2E_WAIT(e, "detach ", 3000);
-	assert_no_post(e, since, 300);
+	e2e_assert_no_post(e, since, 300);
 	term_send_keys(e->t, "y");
 	struct mock_reqs log;
-	wait_posts(e, since, 1, 5000, &log);
+	e2e_wait_posts(e, since, 1, 5000, &log);
 	snprintf(path, sizeof path, "/v1/drivers/%s/detach", id);
 	snprintf(body, sizeof body, "{\"fleet\":\"%s\"}", aid);
-	assert_one_post(e, &log, path, body);
+	e2e_assert_one_post(e, &log, path, body);
 	mock_reqs_clear(&log);
 	snprintf(want, sizeof want, "%s (%ld)", aname, n - 1);
 	e2e_wait_str(e, want, 8000);
 	wait_fleet_count(e, apre, n - 1, "fleet count after detach");
-	cJSON *srv = server_driver(e, id);
-	ck_assert(!in_list(cJSON_GetObjectItemCaseSensitive(srv, "fleets"), aid));
+	cJSON *srv = e2e_server_driver(e, id);
+	ck_assert(!id_in_list(cJSON_GetObjectItemCaseSensitive(srv, "fleets"), aid));
 	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(srv, "fleets")), 1);
 	cJSON_Delete(srv);
 	cJSON_Delete(drv);
@@ -501,13 +311,13 @@ END_TEST
 /* n / Esc on the question: no detach is sent. */
 START_TEST(detach_declined_sends_nothing)
 {
-	struct e2e *e = start("form_detach_declined", NULL);
+	struct e2e *e = e2e_form_start("form_detach_declined", NULL, NULL);
 	cJSON *fleets = mockctl_get_all(e->mc, "/fleets?limit=100");
 	ck_assert_ptr_nonnull(fleets);
 	int ia = -1;
-	cJSON *drv = pick_driver(e->mc, fleets, one_fleet, &ia);
+	cJSON *drv = oracle_pick_driver(e->mc, fleets, text_plain, drv_one_fleet, &ia);
 	ck_assert_ptr_nonnull(drv);
-	goto_driver(e, fleets, ia, jstr(drv, "id"));
+	e2e_goto_driver(e, fleets, ia, jstr(drv, "id"));
 	long since = mockctl_last_seq(e->mc);
 	term_send_keys(e->t, "d");
 	E2E_WAIT(e, "detach ", 3000); /* one fleet: straight to the question */
@@ -517,8 +327,8 @@ START_TEST(detach_declined_sends_nothing)
 	E2E_WAIT(e, "detach ", 3000);
 	term_send_key(e->t, TK_ESC);
 	ck_assert(term_wait_gone(e->t, "detach ", 3000));
-	assert_no_post(e, since, 500);
-	cJSON *srv = server_driver(e, jstr(drv, "id"));
+	e2e_assert_no_post(e, since, 500);
+	cJSON *srv = e2e_server_driver(e, jstr(drv, "id"));
 	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(srv, "fleets")), 1);
 	cJSON_Delete(srv);
 	cJSON_Delete(drv);

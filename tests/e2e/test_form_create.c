@@ -11,173 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "e2e.h"
+#include "e2e_form.h"
 
 #define NEW_NAME "Zed Createdriver"
 #define NEW_EMAIL "zed.createdriver@example.com"
 
-/* ---- helpers (static: tests/lib belongs to another engineer) */
-
-static struct e2e *start(const char *name, const char *const *args)
-{
-	struct mock_options mo = { .fleets = -1, .drivers = -1, .seed = 7, .rate_limit = -1,
-				   .quiet = true };
-	struct e2e_opts o = { .mock = &mo, .args = args };
-	struct e2e *e = e2e_start(name, &o);
-	E2E_WAIT(e, "Fleets (", 10000);
-	ck_assert(term_wait_idle(e->t, 300, 5000));
-	return e;
-}
-
-static bool plain(const char *s)
-{
-	for (; s && *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
-			return false;
-	return s != NULL;
-}
-
-typedef bool (*drv_pred)(const cJSON *d);
-
-/* The first driver (oracle) matching pred in a plain-named fleet; its
- * fleet's index (API order = the fleets pane's order) in *ia.  The caller
- * deletes the returned copy. */
-static cJSON *pick_driver(struct mockctl *mc, const cJSON *fleets, drv_pred pred, int *ia)
-{
-	for (int i = 0; i < cJSON_GetArraySize(fleets); i++) {
-		const cJSON *f = cJSON_GetArrayItem(fleets, i);
-		if (!plain(jstr(f, "name")) || jint(f, "total_drivers", 0) < 2)
-			continue;
-		cJSON *ds = oracle_fleet_drivers(mc, f);
-		const cJSON *d;
-		cJSON *hit = NULL;
-		cJSON_ArrayForEach(d, ds)
-			if (!hit && plain(jstr(d, "name")) && pred(d))
-				hit = cJSON_Duplicate(d, true);
-		cJSON_Delete(ds);
-		if (hit) {
-			*ia = i;
-			return hit;
-		}
-	}
-	return NULL;
-}
-
-/* The selected driver's id as the detail pane shows it ("" if none). */
-static void detail_driver_id(struct e2e *e, char *id, size_t n)
-{
-	id[0] = 0;
-	char *s = term_screen_text(e->t);
-	const char *p = s ? strstr(s, "drv_") : NULL;
-	size_t k = 0;
-	while (p && k + 1 < n && (p[k] == '_' || (p[k] >= '0' && p[k] <= '9') ||
-				  (p[k] >= 'a' && p[k] <= 'z') || (p[k] >= 'A' && p[k] <= 'Z'))) {
-		id[k] = p[k];
-		k++;
-	}
-	id[k] = 0;
-	free(s);
-}
-
-/* The first screen row at or after `from` holding text in the right-hand
- * panes (after the first "││"), or -1. */
-static int right_row_with(struct e2e *e, int from, const char *text)
-{
-	for (int r = from; r < term_rows(e->t); r++) {
-		char *s = term_row(e->t, r);
-		const char *cut = s ? strstr(s, "││") : NULL;
-		bool hit = cut && strstr(cut, text);
-		free(s);
-		if (hit)
-			return r;
-	}
-	return -1;
-}
-
-/* Select fleet ia in the fleets pane, focus its drivers, move down until
- * the detail pane shows driver id (first in one go to the row holding its
- * name when that row is on screen, then one step at a time). */
-static void goto_driver(struct e2e *e, const cJSON *fleets, int ia, const char *id)
-{
-	for (int i = 0; i < ia; i++)
-		term_send_keys(e->t, "j");
-	char want[96], pre[64];
-	expect_prefix(jstr(cJSON_GetArrayItem(fleets, ia), "name"), 8, pre, sizeof pre);
-	snprintf(want, sizeof want, "Drivers · %s", pre);
-	e2e_wait_str(e, want, 5000);
-	ck_assert(term_wait_idle(e->t, 200, 5000));
-	term_send_key(e->t, TK_TAB);
-	ck_assert(term_wait_idle(e->t, 200, 5000));
-	char path[128];
-	snprintf(path, sizeof path, "/drivers/%s", id);
-	cJSON *d = mockctl_get(e->mc, path, NULL);
-	ck_assert_ptr_nonnull(d);
-	expect_prefix(jstr(d, "name"), 10, pre, sizeof pre);
-	cJSON_Delete(d);
-	int sel = right_row_with(e, 1, "▶"), at = pre[0] ? right_row_with(e, 1, pre) : -1;
-	for (int i = 0; sel > 0 && at > sel && i < at - sel; i++)
-		term_send_keys(e->t, "j");
-	char now[96] = "";
-	for (int i = 0; i < 80; i++) {
-		for (double end = term_now_ms() + 3000; term_now_ms() < end;) {
-			term_wait_idle(e->t, 150, 1000);
-			detail_driver_id(e, now, sizeof now);
-			if (now[0])
-				break;
-		}
-		if (strcmp(now, id) == 0)
-			return;
-		term_send_keys(e->t, "j");
-	}
-	e2e_dump(e, id);
-	ck_abort_msg("could not select driver %s (detail shows %s)", id, now);
-}
-
-/* The console's requests since `since`, once at least `n` POSTs are in
- * (or timeout). */
-static void wait_posts(struct e2e *e, long since, size_t n, int ms, struct mock_reqs *log)
-{
-	for (double end = term_now_ms() + ms;;) {
-		ck_assert_int_eq(mockctl_requests(e->mc, since, log), 0);
-		if (mock_reqs_count(log, "POST", NULL) >= n || term_now_ms() > end)
-			return;
-		mock_reqs_clear(log);
-		term_wait_output(e->t, term_mark(e->t), 100);
-	}
-}
-
-/* No POST arrives for `quiet_ms` after the UI settled. */
-static void assert_no_post(struct e2e *e, long since, int quiet_ms)
-{
-	term_wait_idle(e->t, quiet_ms, quiet_ms + 3000);
-	struct mock_reqs log;
-	ck_assert_int_eq(mockctl_requests(e->mc, since, &log), 0);
-	size_t m = mock_reqs_mutating(&log);
-	if (m)
-		e2e_dump(e, "unexpected write");
-	for (size_t i = 0; m && i < log.n; i++)
-		fprintf(stderr, "  %s %s %s\n", log.v[i].method, log.v[i].path,
-			log.v[i].body ? log.v[i].body : "");
-	mock_reqs_clear(&log);
-	ck_assert_msg(m == 0, "%zu writes sent, want none", m);
-}
-
-/* From the form's first field: Tab n times, Enter, clear, type, Enter. */
-static void set_field(struct e2e *e, int tabs, const char *text)
-{
-	for (int i = 0; i < tabs; i++)
-		term_send_key(e->t, TK_TAB);
-	term_send_key(e->t, TK_ENTER);
-	term_send_keys(e->t, "\x15"); /* ^U */
-	term_send_keys(e->t, text);
-	term_send_key(e->t, TK_ENTER);
-	ck_assert(term_wait_idle(e->t, 200, 3000));
-}
-
-static void save(struct e2e *e)
-{
-	term_send_keys(e->t, "\x0f"); /* ^O (^S may be eaten by IXON) */
-}
+/* ---- helpers of this test (the shared ones: tests/lib/e2e_form.h) */
 
 static bool any_driver(const cJSON *d)
 {
@@ -188,14 +27,14 @@ static bool any_driver(const cJSON *d)
 /* Focus a plain-named fleet's drivers pane; its id in fid. */
 static struct e2e *start_in_fleet(const char *name, char *fid, size_t n, cJSON **fleets_out)
 {
-	struct e2e *e = start(name, NULL);
+	struct e2e *e = e2e_form_start(name, NULL, NULL);
 	cJSON *fleets = mockctl_get_all(e->mc, "/fleets?limit=100");
 	ck_assert_ptr_nonnull(fleets);
 	int ia = -1;
-	cJSON *drv = pick_driver(e->mc, fleets, any_driver, &ia);
+	cJSON *drv = oracle_pick_driver(e->mc, fleets, text_plain, any_driver, &ia);
 	ck_assert_ptr_nonnull(drv);
 	snprintf(fid, n, "%s", jstr(cJSON_GetArrayItem(fleets, ia), "id"));
-	goto_driver(e, fleets, ia, jstr(drv, "id"));
+	e2e_goto_driver(e, fleets, ia, jstr(drv, "id"));
 	cJSON_Delete(drv);
 	*fleets_out = fleets;
 	return e;
@@ -207,25 +46,6 @@ static void open_create(struct e2e *e)
 	E2E_WAIT(e, "New driver in ", 3000);
 	E2E_WAIT(e, "Add to fleet in view", 3000);
 	ck_assert(term_wait_idle(e->t, 200, 3000));
-}
-
-/* The field's error line: the screen row after the row holding label,
- * inside the form, must hold msg. */
-static void assert_field_error(struct e2e *e, const char *label, const char *msg)
-{
-	int row = -1, col = -1;
-	bool ok = false;
-	for (double end = term_now_ms() + 3000; !ok && term_now_ms() < end;) {
-		if (term_find(e->t, label, &row, &col) == 0) {
-			int er = -1;
-			ok = term_find_from(e->t, row + 1, msg, &er, NULL) == 0 && er == row + 1;
-		}
-		if (!ok)
-			term_wait_output(e->t, term_mark(e->t), 100);
-	}
-	if (!ok)
-		e2e_dump(e, msg);
-	ck_assert_msg(ok, "no \"%s\" under the %s field", msg, label);
 }
 
 START_TEST(create_sends_name_and_email_then_attaches_to_the_fleet_in_view)
@@ -241,12 +61,12 @@ START_TEST(create_sends_name_and_email_then_attaches_to_the_fleet_in_view)
 	char *toggle = e2e_row_with(e, "Add to fleet in view");
 	ck_assert_msg(toggle && has_token(toggle, "on"), "attach toggle row: %s", toggle);
 	free(toggle);
-	set_field(e, 0, NEW_NAME);
-	set_field(e, 1, NEW_EMAIL);
-	save(e);
+	e2e_form_set_field(e, 0, NEW_NAME);
+	e2e_form_set_field(e, 1, NEW_EMAIL);
+	e2e_form_save(e);
 
 	struct mock_reqs log;
-	wait_posts(e, since, 2, 5000, &log);
+	e2e_wait_posts(e, since, 2, 5000, &log);
 	size_t posts = mock_reqs_count(&log, "POST", NULL);
 	if (posts != 2)
 		e2e_dump(e, "after create");
@@ -309,8 +129,8 @@ START_TEST(create_with_attach_toggled_off_sends_no_attach)
 	struct e2e *e = start_in_fleet("form_create_no_attach", fid, sizeof fid, &fleets);
 	long since = mockctl_last_seq(e->mc);
 	open_create(e);
-	set_field(e, 0, NEW_NAME);
-	set_field(e, 1, NEW_EMAIL);
+	e2e_form_set_field(e, 0, NEW_NAME);
+	e2e_form_set_field(e, 1, NEW_EMAIL);
 	for (int i = 0; i < 11; i++) /* Email ... + metadata key -> Add to fleet in view */
 		term_send_key(e->t, TK_TAB);
 	term_send_keys(e->t, " ");
@@ -321,9 +141,9 @@ START_TEST(create_with_attach_toggled_off_sends_no_attach)
 		e2e_dump(e, "attach toggle");
 	ck_assert_msg(off, "Space did not turn the attach toggle off: %s", toggle);
 	free(toggle);
-	save(e);
+	e2e_form_save(e);
 	struct mock_reqs log;
-	wait_posts(e, since, 1, 5000, &log);
+	e2e_wait_posts(e, since, 1, 5000, &log);
 	mock_reqs_clear(&log);
 	E2E_WAIT(e, "created driver", 5000);
 	term_wait_idle(e->t, 500, 3000);
@@ -348,23 +168,23 @@ START_TEST(missing_or_bad_email_is_shown_at_the_field_and_nothing_is_sent)
 	open_create(e);
 
 	/* Name only. */
-	set_field(e, 0, NEW_NAME);
-	save(e);
-	assert_field_error(e, "Email *", "required");
-	assert_no_post(e, since, 400);
+	e2e_form_set_field(e, 0, NEW_NAME);
+	e2e_form_save(e);
+	e2e_form_field_error(e, "Email *", "required");
+	e2e_assert_no_post(e, since, 400);
 	E2E_WAIT(e, "New driver in ", 1000);
 
 	/* No @ (a failed save puts the focus on the first field in error). */
-	set_field(e, 0, "zed.example.com");
-	save(e);
-	assert_field_error(e, "Email *", "not an email address");
-	assert_no_post(e, since, 400);
+	e2e_form_set_field(e, 0, "zed.example.com");
+	e2e_form_save(e);
+	e2e_form_field_error(e, "Email *", "not an email address");
+	e2e_assert_no_post(e, since, 400);
 
 	/* A space. */
-	set_field(e, 0, "zed created@example.com");
-	save(e);
-	assert_field_error(e, "Email *", "not an email address");
-	assert_no_post(e, since, 400);
+	e2e_form_set_field(e, 0, "zed created@example.com");
+	e2e_form_save(e);
+	e2e_form_field_error(e, "Email *", "not an email address");
+	e2e_assert_no_post(e, since, 400);
 
 	/* The form is still open with the user's input intact. */
 	E2E_WAIT(e, "New driver in ", 1000);
@@ -391,9 +211,9 @@ START_TEST(create_with_optional_fields_sends_exactly_those)
 	struct e2e *e = start_in_fleet("form_create_optional", fid, sizeof fid, &fleets);
 	long since = mockctl_last_seq(e->mc);
 	open_create(e);
-	set_field(e, 0, NEW_NAME);
-	set_field(e, 1, NEW_EMAIL);
-	set_field(e, 1, "+33189000031"); /* Email -> Phone */
+	e2e_form_set_field(e, 0, NEW_NAME);
+	e2e_form_set_field(e, 1, NEW_EMAIL);
+	e2e_form_set_field(e, 1, "+33189000031"); /* Email -> Phone */
 	for (int i = 0; i < 2; i++) /* Phone License -> Charging speed (no Status on create) */
 		term_send_key(e->t, TK_TAB);
 	term_send_key(e->t, TK_ENTER);
@@ -402,9 +222,9 @@ START_TEST(create_with_optional_fields_sends_exactly_those)
 	ck_assert(term_wait_idle(e->t, 150, 3000));
 	term_send_key(e->t, TK_ENTER);
 	ck_assert(term_wait_gone(e->t, "type to filter", 3000));
-	save(e);
+	e2e_form_save(e);
 	struct mock_reqs log;
-	wait_posts(e, since, 2, 5000, &log);
+	e2e_wait_posts(e, since, 2, 5000, &log);
 	const struct mock_req *c = NULL;
 	for (size_t i = 0; i < log.n; i++)
 		if (!c && !strcmp(log.v[i].method, "POST"))
@@ -439,17 +259,17 @@ START_TEST(attach_failing_after_create_never_creates_twice)
 	ck_assert_int_eq(mockctl_faults(e->mc, "status=503x3,path=/v1/drivers/,method=POST"), 0);
 	long since = mockctl_last_seq(e->mc);
 	open_create(e);
-	set_field(e, 0, NEW_NAME);
-	set_field(e, 1, NEW_EMAIL);
-	save(e);
+	e2e_form_set_field(e, 0, NEW_NAME);
+	e2e_form_set_field(e, 1, NEW_EMAIL);
+	e2e_form_save(e);
 	struct mock_reqs log;
-	wait_posts(e, since, 4, 15000, &log); /* create + 3 attach attempts */
+	e2e_wait_posts(e, since, 4, 15000, &log); /* create + 3 attach attempts */
 	ck_assert_uint_eq(mock_reqs_count(&log, "POST", NULL), 4);
 	mock_reqs_clear(&log);
 	ck_assert(term_wait_idle(e->t, 500, 5000));
 	/* A user who sees the form still open saves again. */
 	if (term_find(e->t, "New driver in ", NULL, NULL) == 0) {
-		save(e);
+		e2e_form_save(e);
 		term_wait_idle(e->t, 1000, 8000);
 	}
 	ck_assert_int_eq(mockctl_requests(e->mc, since, &log), 0);

@@ -11,167 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "e2e.h"
+#include "e2e_form.h"
 
 #define NEW_PHONE "+33189000029"
 
-/* ---- helpers (static: tests/lib belongs to another engineer) */
-
-/* The selected driver's id as the detail pane shows it ("" if none). */
-static void detail_driver_id(struct e2e *e, char *id, size_t n)
-{
-	id[0] = 0;
-	char *s = term_screen_text(e->t);
-	const char *p = s ? strstr(s, "drv_") : NULL;
-	size_t k = 0;
-	while (p && k + 1 < n && (p[k] == '_' || (p[k] >= '0' && p[k] <= '9') ||
-				  (p[k] >= 'a' && p[k] <= 'z') || (p[k] >= 'A' && p[k] <= 'Z'))) {
-		id[k] = p[k];
-		k++;
-	}
-	id[k] = 0;
-	free(s);
-}
-
-/* The first screen row at or after `from` holding text in the right-hand
- * panes (after the first "││"), or -1. */
-static int right_row_with(struct e2e *e, int from, const char *text)
-{
-	for (int r = from; r < term_rows(e->t); r++) {
-		char *s = term_row(e->t, r);
-		const char *cut = s ? strstr(s, "││") : NULL;
-		bool hit = cut && strstr(cut, text);
-		free(s);
-		if (hit)
-			return r;
-	}
-	return -1;
-}
-
-/* Select fleet ia in the fleets pane, focus its drivers, move down until
- * the detail pane shows driver id (first in one go to the row holding its
- * name when that row is on screen, then one step at a time). */
-static void goto_driver(struct e2e *e, const cJSON *fleets, int ia, const char *id)
-{
-	for (int i = 0; i < ia; i++)
-		term_send_keys(e->t, "j");
-	char want[96], pre[64];
-	expect_prefix(jstr(cJSON_GetArrayItem(fleets, ia), "name"), 8, pre, sizeof pre);
-	snprintf(want, sizeof want, "Drivers · %s", pre);
-	e2e_wait_str(e, want, 5000);
-	ck_assert(term_wait_idle(e->t, 200, 5000));
-	term_send_key(e->t, TK_TAB);
-	ck_assert(term_wait_idle(e->t, 200, 5000));
-	char path[128];
-	snprintf(path, sizeof path, "/drivers/%s", id);
-	cJSON *d = mockctl_get(e->mc, path, NULL);
-	ck_assert_ptr_nonnull(d);
-	expect_prefix(jstr(d, "name"), 10, pre, sizeof pre);
-	cJSON_Delete(d);
-	int sel = right_row_with(e, 1, "▶"), at = pre[0] ? right_row_with(e, 1, pre) : -1;
-	for (int i = 0; sel > 0 && at > sel && i < at - sel; i++)
-		term_send_keys(e->t, "j");
-	char now[96] = "";
-	for (int i = 0; i < 80; i++) {
-		for (double end = term_now_ms() + 3000; term_now_ms() < end;) {
-			term_wait_idle(e->t, 150, 1000);
-			detail_driver_id(e, now, sizeof now);
-			if (now[0])
-				break;
-		}
-		if (strcmp(now, id) == 0)
-			return;
-		term_send_keys(e->t, "j");
-	}
-	e2e_dump(e, id);
-	ck_abort_msg("could not select driver %s (detail shows %s)", id, now);
-}
-
-/* The console's requests since `since`, once at least `n` POSTs are in
- * (or timeout). */
-static void wait_posts(struct e2e *e, long since, size_t n, int ms, struct mock_reqs *log)
-{
-	for (double end = term_now_ms() + ms;;) {
-		ck_assert_int_eq(mockctl_requests(e->mc, since, log), 0);
-		if (mock_reqs_count(log, "POST", NULL) >= n || term_now_ms() > end)
-			return;
-		mock_reqs_clear(log);
-		term_wait_output(e->t, term_mark(e->t), 100);
-	}
-}
-
-/* The single POST of the log; fails unless there is exactly one, to path,
- * with an Idempotency-Key and exactly the body want. */
-static void assert_one_post(struct e2e *e, const struct mock_reqs *log, const char *path,
-			    const char *want)
-{
-	size_t posts = mock_reqs_count(log, "POST", NULL);
-	if (posts != 1)
-		e2e_dump(e, "POST count");
-	ck_assert_msg(posts == 1, "%zu POSTs for one save (want 1)", posts);
-	ck_assert_uint_eq(mock_reqs_mutating(log), 1);
-	for (size_t i = 0; i < log->n; i++) {
-		if (strcmp(log->v[i].method, "POST") != 0)
-			continue;
-		ck_assert_str_eq(log->v[i].path, path);
-		ck_assert_msg(log->v[i].idem_key && *log->v[i].idem_key &&
-				      strlen(log->v[i].idem_key) <= 255,
-			      "POST without a usable Idempotency-Key");
-		ck_assert_msg(log->v[i].body && strcmp(log->v[i].body, want) == 0,
-			      "POST body %s, want exactly %s", log->v[i].body ? log->v[i].body : "(none)",
-			      want);
-	}
-}
-
-/* No POST arrives for `quiet_ms` after the UI settled. */
-static void assert_no_post(struct e2e *e, long since, int quiet_ms)
-{
-	term_wait_idle(e->t, quiet_ms, quiet_ms + 3000);
-	struct mock_reqs log;
-	ck_assert_int_eq(mockctl_requests(e->mc, since, &log), 0);
-	size_t m = mock_reqs_mutating(&log);
-	if (m)
-		e2e_dump(e, "unexpected write");
-	for (size_t i = 0; m && i < log.n; i++)
-		fprintf(stderr, "  %s %s %s\n", log.v[i].method, log.v[i].path,
-			log.v[i].body ? log.v[i].body : "");
-	mock_reqs_clear(&log);
-	ck_assert_msg(m == 0, "%zu writes sent, want none", m);
-}
-
-static void open_form(struct e2e *e)
-{
-	term_send_keys(e->t, "e");
-	E2E_WAIT(e, "Edit driver", 3000);
-	E2E_WAIT(e, "Phone", 3000);
-	ck_assert(term_wait_idle(e->t, 200, 3000));
-}
-
-/* From the form's first field: Tab n times, Enter, clear, type, Enter. */
-static void set_field(struct e2e *e, int tabs, const char *text)
-{
-	for (int i = 0; i < tabs; i++)
-		term_send_key(e->t, TK_TAB);
-	term_send_key(e->t, TK_ENTER);
-	term_send_keys(e->t, "\x15"); /* ^U */
-	term_send_keys(e->t, text);
-	term_send_key(e->t, TK_ENTER);
-	ck_assert(term_wait_idle(e->t, 200, 3000));
-}
-
-static void save(struct e2e *e)
-{
-	term_send_keys(e->t, "\x0f"); /* ^O (^S may be eaten by IXON) */
-}
-
-static cJSON *server_driver(struct e2e *e, const char *id)
-{
-	char path[128];
-	snprintf(path, sizeof path, "/drivers/%s", id);
-	cJSON *d = mockctl_get(e->mc, path, NULL);
-	ck_assert_ptr_nonnull(d);
-	return d;
-}
+/* ---- helpers of this test (the shared ones: tests/lib/e2e_form.h) */
 
 /* The hostile driver with this raw name and its fleet's index. */
 static cJSON *hostile_driver(struct mockctl *mc, const cJSON *fleets, const char *name, int *ia)
@@ -200,18 +44,13 @@ static const char san1[] = "A\x1b[2J\x1b]0;pwned\x07"
 
 static struct e2e *start_hostile(const char *name, char *id, size_t n, cJSON **drv_out)
 {
-	struct mock_options mo = { .fleets = -1, .drivers = -1, .seed = 7, .rate_limit = -1,
-				   .quiet = true, .faults = "hostile=1" };
-	struct e2e_opts o = { .mock = &mo };
-	struct e2e *e = e2e_start(name, &o);
-	E2E_WAIT(e, "Fleets (", 10000);
-	ck_assert(term_wait_idle(e->t, 300, 5000));
+	struct e2e *e = e2e_form_start(name, NULL, "hostile=1");
 	cJSON *fleets = mockctl_get_all(e->mc, "/fleets?limit=100");
 	ck_assert_ptr_nonnull(fleets);
 	int ia = -1;
 	cJSON *drv = hostile_driver(e->mc, fleets, san1, &ia);
 	snprintf(id, n, "%s", jstr(drv, "id"));
-	goto_driver(e, fleets, ia, id);
+	e2e_goto_driver(e, fleets, ia, id);
 	cJSON_Delete(fleets);
 	*drv_out = drv;
 	return e;
@@ -245,20 +84,20 @@ START_TEST(opened_name_is_not_written_back)
 	struct e2e *e = start_hostile("form_hostile_name", id, sizeof id, &drv);
 	snprintf(path, sizeof path, "/v1/drivers/%s", id);
 	long since = mockctl_last_seq(e->mc);
-	open_form(e);
+	e2e_form_open(e);
 	touch_name(e);
 	char *row = e2e_row_with(e, "Name *");
 	bool bad = row && (strstr(row, "required") || strstr(row, "not allowed"));
 	free(row);
 	if (bad)
 		e2e_dump(e, "name row after touching it");
-	set_field(e, 2, NEW_PHONE);
-	save(e);
+	e2e_form_set_field(e, 2, NEW_PHONE);
+	e2e_form_save(e);
 	struct mock_reqs log;
-	wait_posts(e, since, 1, 5000, &log);
-	assert_one_post(e, &log, path, "{\"phone\":\"" NEW_PHONE "\"}");
+	e2e_wait_posts(e, since, 1, 5000, &log);
+	e2e_assert_one_post(e, &log, path, "{\"phone\":\"" NEW_PHONE "\"}");
 	mock_reqs_clear(&log);
-	cJSON *srv = server_driver(e, id);
+	cJSON *srv = e2e_server_driver(e, id);
 	ck_assert_msg(jstr(srv, "name") && !strcmp(jstr(srv, "name"), san1),
 		      "the raw name changed on the server");
 	ck_assert_str_eq(jstr(srv, "phone"), NEW_PHONE);
@@ -274,15 +113,15 @@ START_TEST(only_the_name_opened_sends_nothing)
 	cJSON *drv;
 	struct e2e *e = start_hostile("form_hostile_name_only", id, sizeof id, &drv);
 	long since = mockctl_last_seq(e->mc);
-	open_form(e);
+	e2e_form_open(e);
 	touch_name(e);
-	save(e);
+	e2e_form_save(e);
 	bool nothing = term_wait_for(e->t, "nothing changed", 3000);
 	if (!nothing)
 		e2e_dump(e, "saving after only opening the name");
-	assert_no_post(e, since, 500);
+	e2e_assert_no_post(e, since, 500);
 	ck_assert_msg(nothing, "no \"nothing changed\" after saving an untouched hostile name");
-	cJSON *srv = server_driver(e, id);
+	cJSON *srv = e2e_server_driver(e, id);
 	ck_assert(jstr(srv, "name") && !strcmp(jstr(srv, "name"), san1));
 	cJSON_Delete(srv);
 	cJSON_Delete(drv);

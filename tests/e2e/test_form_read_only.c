@@ -9,145 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "e2e.h"
+#include "e2e_form.h"
 
-/* ---- helpers (static: tests/lib belongs to another engineer) */
-
-static struct e2e *start(const char *name, const char *const *args)
-{
-	struct mock_options mo = { .fleets = -1, .drivers = -1, .seed = 7, .rate_limit = -1,
-				   .quiet = true };
-	struct e2e_opts o = { .mock = &mo, .args = args };
-	struct e2e *e = e2e_start(name, &o);
-	E2E_WAIT(e, "Fleets (", 10000);
-	ck_assert(term_wait_idle(e->t, 300, 5000));
-	return e;
-}
-
-static bool plain(const char *s)
-{
-	for (; s && *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
-			return false;
-	return s != NULL;
-}
-
-typedef bool (*drv_pred)(const cJSON *d);
-
-/* The first driver (oracle) matching pred in a plain-named fleet; its
- * fleet's index (API order = the fleets pane's order) in *ia.  The caller
- * deletes the returned copy. */
-static cJSON *pick_driver(struct mockctl *mc, const cJSON *fleets, drv_pred pred, int *ia)
-{
-	for (int i = 0; i < cJSON_GetArraySize(fleets); i++) {
-		const cJSON *f = cJSON_GetArrayItem(fleets, i);
-		if (!plain(jstr(f, "name")) || jint(f, "total_drivers", 0) < 2)
-			continue;
-		cJSON *ds = oracle_fleet_drivers(mc, f);
-		const cJSON *d;
-		cJSON *hit = NULL;
-		cJSON_ArrayForEach(d, ds)
-			if (!hit && plain(jstr(d, "name")) && pred(d))
-				hit = cJSON_Duplicate(d, true);
-		cJSON_Delete(ds);
-		if (hit) {
-			*ia = i;
-			return hit;
-		}
-	}
-	return NULL;
-}
-
-/* The selected driver's id as the detail pane shows it ("" if none). */
-static void detail_driver_id(struct e2e *e, char *id, size_t n)
-{
-	id[0] = 0;
-	char *s = term_screen_text(e->t);
-	const char *p = s ? strstr(s, "drv_") : NULL;
-	size_t k = 0;
-	while (p && k + 1 < n && (p[k] == '_' || (p[k] >= '0' && p[k] <= '9') ||
-				  (p[k] >= 'a' && p[k] <= 'z') || (p[k] >= 'A' && p[k] <= 'Z'))) {
-		id[k] = p[k];
-		k++;
-	}
-	id[k] = 0;
-	free(s);
-}
-
-/* The first screen row at or after `from` holding text in the right-hand
- * panes (after the first "││"), or -1. */
-static int right_row_with(struct e2e *e, int from, const char *text)
-{
-	for (int r = from; r < term_rows(e->t); r++) {
-		char *s = term_row(e->t, r);
-		const char *cut = s ? strstr(s, "││") : NULL;
-		bool hit = cut && strstr(cut, text);
-		free(s);
-		if (hit)
-			return r;
-	}
-	return -1;
-}
-
-/* Select fleet ia in the fleets pane, focus its drivers, move down until
- * the detail pane shows driver id (first in one go to the row holding its
- * name when that row is on screen, then one step at a time). */
-static void goto_driver(struct e2e *e, const cJSON *fleets, int ia, const char *id)
-{
-	for (int i = 0; i < ia; i++)
-		term_send_keys(e->t, "j");
-	char want[96], pre[64];
-	expect_prefix(jstr(cJSON_GetArrayItem(fleets, ia), "name"), 8, pre, sizeof pre);
-	snprintf(want, sizeof want, "Drivers · %s", pre);
-	e2e_wait_str(e, want, 5000);
-	ck_assert(term_wait_idle(e->t, 200, 5000));
-	term_send_key(e->t, TK_TAB);
-	ck_assert(term_wait_idle(e->t, 200, 5000));
-	char path[128];
-	snprintf(path, sizeof path, "/drivers/%s", id);
-	cJSON *d = mockctl_get(e->mc, path, NULL);
-	ck_assert_ptr_nonnull(d);
-	expect_prefix(jstr(d, "name"), 10, pre, sizeof pre);
-	cJSON_Delete(d);
-	int sel = right_row_with(e, 1, "▶"), at = pre[0] ? right_row_with(e, 1, pre) : -1;
-	for (int i = 0; sel > 0 && at > sel && i < at - sel; i++)
-		term_send_keys(e->t, "j");
-	char now[96] = "";
-	for (int i = 0; i < 80; i++) {
-		for (double end = term_now_ms() + 3000; term_now_ms() < end;) {
-			term_wait_idle(e->t, 150, 1000);
-			detail_driver_id(e, now, sizeof now);
-			if (now[0])
-				break;
-		}
-		if (strcmp(now, id) == 0)
-			return;
-		term_send_keys(e->t, "j");
-	}
-	e2e_dump(e, id);
-	ck_abort_msg("could not select driver %s (detail shows %s)", id, now);
-}
-
-/* No POST arrives for `quiet_ms` after the UI settled. */
-static void assert_no_post(struct e2e *e, long since, int quiet_ms)
-{
-	term_wait_idle(e->t, quiet_ms, quiet_ms + 3000);
-	struct mock_reqs log;
-	ck_assert_int_eq(mockctl_requests(e->mc, since, &log), 0);
-	size_t m = mock_reqs_mutating(&log);
-	if (m)
-		e2e_dump(e, "unexpected write");
-	for (size_t i = 0; m && i < log.n; i++)
-		fprintf(stderr, "  %s %s %s\n", log.v[i].method, log.v[i].path,
-			log.v[i].body ? log.v[i].body : "");
-	mock_reqs_clear(&log);
-	ck_assert_msg(m == 0, "%zu writes sent, want none", m);
-}
-
-static bool one_fleet(const cJSON *d)
-{
-	return cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(d, "fleets")) == 1;
-}
+/* ---- helpers of this test (the shared ones: tests/lib/e2e_form.h) */
 
 /* Texts only a form, picker or question shows. */
 static const char *const dialog_texts[] = {
@@ -163,20 +27,6 @@ static const char *dialog_on_screen(struct e2e *e)
 	return NULL;
 }
 
-static struct e2e *start_at_driver(const char *name, const char *const *args)
-{
-	struct e2e *e = start(name, args);
-	cJSON *fleets = mockctl_get_all(e->mc, "/fleets?limit=100");
-	ck_assert_ptr_nonnull(fleets);
-	int ia = -1;
-	cJSON *drv = pick_driver(e->mc, fleets, one_fleet, &ia);
-	ck_assert_ptr_nonnull(drv);
-	goto_driver(e, fleets, ia, jstr(drv, "id"));
-	cJSON_Delete(drv);
-	cJSON_Delete(fleets);
-	return e;
-}
-
 START_TEST(read_only_opens_no_form_and_sends_no_post)
 {
 	static const struct {
@@ -188,7 +38,8 @@ START_TEST(read_only_opens_no_form_and_sends_no_post)
 		{ "d", "detach: not allowed (read-only)" },
 	};
 	const char *args[] = { "--read-only", NULL };
-	struct e2e *e = start_at_driver("form_read_only", args);
+	struct e2e *e = e2e_form_start_at("form_read_only", args, text_plain, drv_one_fleet, NULL,
+					  0, NULL);
 	for (int pane = 0; pane < 2; pane++) {
 		for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
 			term_send_keys(e->t, keys[i].key);
@@ -209,7 +60,7 @@ START_TEST(read_only_opens_no_form_and_sends_no_post)
 		term_wait_idle(e->t, 200, 2000);
 	}
 	/* Nothing was ever written, over the whole run. */
-	assert_no_post(e, 0, 500);
+	e2e_assert_no_post(e, 0, 500);
 	struct mock_reqs log;
 	ck_assert_int_eq(mockctl_requests(e->mc, 0, &log), 0);
 	ck_assert_uint_gt(log.n, 0); /* it did talk to the mock (GETs) */
@@ -230,7 +81,8 @@ START_TEST(without_read_only_the_same_keys_open_dialogs)
 		{ "a", "Attach to fleet" },
 		{ "d", "y yes  n/Esc no" },
 	};
-	struct e2e *e = start_at_driver("form_read_only_control", NULL);
+	struct e2e *e = e2e_form_start_at("form_read_only_control", NULL, text_plain, drv_one_fleet,
+					  NULL, 0, NULL);
 	long since = mockctl_last_seq(e->mc);
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
 		term_send_keys(e->t, keys[i].key);
@@ -241,7 +93,7 @@ START_TEST(without_read_only_the_same_keys_open_dialogs)
 			ck_abort_msg("Esc did not close %s", keys[i].title);
 		}
 	}
-	assert_no_post(e, since, 300);
+	e2e_assert_no_post(e, since, 300);
 	e2e_finish(e);
 }
 END_TEST

@@ -10,213 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "e2e.h"
+#include "e2e_form.h"
 
-
-/* ---- helpers (static: tests/lib belongs to another engineer) */
-
-static struct e2e *start(const char *name, const char *const *args)
-{
-	struct mock_options mo = { .fleets = -1, .drivers = -1, .seed = 7, .rate_limit = -1,
-				   .quiet = true };
-	struct e2e_opts o = { .mock = &mo, .args = args };
-	struct e2e *e = e2e_start(name, &o);
-	E2E_WAIT(e, "Fleets (", 10000);
-	ck_assert(term_wait_idle(e->t, 300, 5000));
-	return e;
-}
-
-static bool plain(const char *s)
-{
-	for (; s && *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
-			return false;
-	return s != NULL;
-}
-
-/* No C0 or DEL (seeded names are Unicode; the hostile ones are not used). */
-static bool printable(const char *s)
-{
-	for (; s && *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f)
-			return false;
-	return s != NULL;
-}
-
-typedef bool (*drv_pred)(const cJSON *d);
-
-/* The first plain-named driver (oracle) matching pred in a fleet; its
- * fleet's index (API order = the fleets pane's order) in *ia.  The caller
- * deletes the returned copy. */
-static cJSON *pick_driver(struct mockctl *mc, const cJSON *fleets, drv_pred pred, int *ia)
-{
-	for (int i = 0; i < cJSON_GetArraySize(fleets); i++) {
-		const cJSON *f = cJSON_GetArrayItem(fleets, i);
-		if (!printable(jstr(f, "name")) || jint(f, "total_drivers", 0) < 2)
-			continue;
-		cJSON *ds = oracle_fleet_drivers(mc, f);
-		const cJSON *d;
-		cJSON *hit = NULL;
-		cJSON_ArrayForEach(d, ds)
-			if (!hit && plain(jstr(d, "name")) && pred(d))
-				hit = cJSON_Duplicate(d, true);
-		cJSON_Delete(ds);
-		if (hit) {
-			*ia = i;
-			return hit;
-		}
-	}
-	return NULL;
-}
-
-/* The selected driver's id as the detail pane shows it ("" if none). */
-static void detail_driver_id(struct e2e *e, char *id, size_t n)
-{
-	id[0] = 0;
-	char *s = term_screen_text(e->t);
-	const char *p = s ? strstr(s, "drv_") : NULL;
-	size_t k = 0;
-	while (p && k + 1 < n && (p[k] == '_' || (p[k] >= '0' && p[k] <= '9') ||
-				  (p[k] >= 'a' && p[k] <= 'z') || (p[k] >= 'A' && p[k] <= 'Z'))) {
-		id[k] = p[k];
-		k++;
-	}
-	id[k] = 0;
-	free(s);
-}
-
-/* The first screen row at or after `from` holding text in the right-hand
- * panes (after the first "││"), or -1. */
-static int right_row_with(struct e2e *e, int from, const char *text)
-{
-	for (int r = from; r < term_rows(e->t); r++) {
-		char *s = term_row(e->t, r);
-		const char *cut = s ? strstr(s, "││") : NULL;
-		bool hit = cut && strstr(cut, text);
-		free(s);
-		if (hit)
-			return r;
-	}
-	return -1;
-}
-
-/* Select fleet ia in the fleets pane, focus its drivers, move down until
- * the detail pane shows driver id (first in one go to the row holding its
- * name when that row is on screen, then one step at a time). */
-static void goto_driver(struct e2e *e, const cJSON *fleets, int ia, const char *id)
-{
-	for (int i = 0; i < ia; i++)
-		term_send_keys(e->t, "j");
-	char want[96], pre[64];
-	expect_prefix(jstr(cJSON_GetArrayItem(fleets, ia), "name"), 8, pre, sizeof pre);
-	snprintf(want, sizeof want, "Drivers · %s", pre);
-	e2e_wait_str(e, want, 5000);
-	ck_assert(term_wait_idle(e->t, 200, 5000));
-	term_send_key(e->t, TK_TAB);
-	ck_assert(term_wait_idle(e->t, 200, 5000));
-	char path[128];
-	snprintf(path, sizeof path, "/drivers/%s", id);
-	cJSON *d = mockctl_get(e->mc, path, NULL);
-	ck_assert_ptr_nonnull(d);
-	expect_prefix(jstr(d, "name"), 10, pre, sizeof pre);
-	cJSON_Delete(d);
-	int sel = right_row_with(e, 1, "▶"), at = pre[0] ? right_row_with(e, 1, pre) : -1;
-	for (int i = 0; sel > 0 && at > sel && i < at - sel; i++)
-		term_send_keys(e->t, "j");
-	char now[96] = "";
-	for (int i = 0; i < 80; i++) {
-		for (double end = term_now_ms() + 3000; term_now_ms() < end;) {
-			term_wait_idle(e->t, 150, 1000);
-			detail_driver_id(e, now, sizeof now);
-			if (now[0])
-				break;
-		}
-		if (strcmp(now, id) == 0)
-			return;
-		term_send_keys(e->t, "j");
-	}
-	e2e_dump(e, id);
-	ck_abort_msg("could not select driver %s (detail shows %s)", id, now);
-}
-
-/* The console's requests since `since`, once at least `n` POSTs are in
- * (or timeout). */
-static void wait_posts(struct e2e *e, long since, size_t n, int ms, struct mock_reqs *log)
-{
-	for (double end = term_now_ms() + ms;;) {
-		ck_assert_int_eq(mockctl_requests(e->mc, since, log), 0);
-		if (mock_reqs_count(log, "POST", NULL) >= n || term_now_ms() > end)
-			return;
-		mock_reqs_clear(log);
-		term_wait_output(e->t, term_mark(e->t), 100);
-	}
-}
-
-/* The single POST of the log; fails unless there is exactly one, to path,
- * with an Idempotency-Key and exactly the body want. */
-static void assert_one_post(struct e2e *e, const struct mock_reqs *log, const char *path,
-			    const char *want)
-{
-	size_t posts = mock_reqs_count(log, "POST", NULL);
-	if (posts != 1)
-		e2e_dump(e, "POST count");
-	ck_assert_msg(posts == 1, "%zu POSTs for one save (want 1)", posts);
-	ck_assert_uint_eq(mock_reqs_mutating(log), 1);
-	for (size_t i = 0; i < log->n; i++) {
-		if (strcmp(log->v[i].method, "POST") != 0)
-			continue;
-		ck_assert_str_eq(log->v[i].path, path);
-		ck_assert_msg(log->v[i].idem_key && *log->v[i].idem_key &&
-				      strlen(log->v[i].idem_key) <= 255,
-			      "POST without a usable Idempotency-Key");
-		ck_assert_msg(log->v[i].body && strcmp(log->v[i].body, want) == 0,
-			      "POST body %s, want exactly %s", log->v[i].body ? log->v[i].body : "(none)",
-			      want);
-	}
-}
-
-/* No POST arrives for `quiet_ms` after the UI settled. */
-static void assert_no_post(struct e2e *e, long since, int quiet_ms)
-{
-	term_wait_idle(e->t, quiet_ms, quiet_ms + 3000);
-	struct mock_reqs log;
-	ck_assert_int_eq(mockctl_requests(e->mc, since, &log), 0);
-	size_t m = mock_reqs_mutating(&log);
-	if (m)
-		e2e_dump(e, "unexpected write");
-	for (size_t i = 0; m && i < log.n; i++)
-		fprintf(stderr, "  %s %s %s\n", log.v[i].method, log.v[i].path,
-			log.v[i].body ? log.v[i].body : "");
-	mock_reqs_clear(&log);
-	ck_assert_msg(m == 0, "%zu writes sent, want none", m);
-}
-
-static void open_form(struct e2e *e)
-{
-	term_send_keys(e->t, "e");
-	E2E_WAIT(e, "Edit driver", 3000);
-	E2E_WAIT(e, "Phone", 3000);
-	ck_assert(term_wait_idle(e->t, 200, 3000));
-}
-
-static void save(struct e2e *e)
-{
-	term_send_keys(e->t, "\x0f"); /* ^O (^S may be eaten by IXON) */
-}
-
-static cJSON *server_driver(struct e2e *e, const char *id)
-{
-	char path[128];
-	snprintf(path, sizeof path, "/drivers/%s", id);
-	cJSON *d = mockctl_get(e->mc, path, NULL);
-	ck_assert_ptr_nonnull(d);
-	return d;
-}
-
-static const cJSON *prefs(const cJSON *d)
-{
-	return cJSON_GetObjectItemCaseSensitive(d, "preferences");
-}
+/* ---- helpers of this test (the shared ones: tests/lib/e2e_form.h) */
 
 static bool active_driver(const cJSON *d)
 {
@@ -231,29 +27,15 @@ static bool notif_driver(const cJSON *d)
 	return active_driver(d) && cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(p, "notifications"));
 }
 
-static struct e2e *start_at(const char *name, drv_pred pred, char *id, size_t n, cJSON **drv_out)
-{
-	struct e2e *e = start(name, NULL);
-	cJSON *fleets = mockctl_get_all(e->mc, "/fleets?limit=100");
-	ck_assert_ptr_nonnull(fleets);
-	int ia = -1;
-	cJSON *drv = pick_driver(e->mc, fleets, pred, &ia);
-	ck_assert_ptr_nonnull(drv);
-	snprintf(id, n, "%s", jstr(drv, "id"));
-	goto_driver(e, fleets, ia, id);
-	cJSON_Delete(fleets);
-	*drv_out = drv;
-	return e;
-}
-
 START_TEST(suspending_asks_and_waits_for_a_deliberate_yes)
 {
 	char id[96], path[160];
 	cJSON *drv;
-	struct e2e *e = start_at("form_status_suspend", active_driver, id, sizeof id, &drv);
+	struct e2e *e = e2e_form_start_at("form_status_suspend", NULL, text_printable,
+					  active_driver, id, sizeof id, &drv);
 	snprintf(path, sizeof path, "/v1/drivers/%s", id);
 	long since = mockctl_last_seq(e->mc);
-	open_form(e);
+	e2e_form_open(e);
 	for (int i = 0; i < 4; i++) /* Name Email Phone License -> Status */
 		term_send_key(e->t, TK_TAB);
 	term_send_key(e->t, TK_ENTER);
@@ -266,25 +48,25 @@ START_TEST(suspending_asks_and_waits_for_a_deliberate_yes)
 	ck_assert_msg(row && strstr(row, "suspended"), "status row: %s", row);
 	free(row);
 
-	save(e);
+	e2e_form_save(e);
 	E2E_WAIT(e, "suspend this driver?", 3000);
 	term_send_key(e->t, TK_ENTER); /* not an answer to a risky question */
-	assert_no_post(e, since, 400);
+	e2e_assert_no_post(e, since, 400);
 	E2E_WAIT(e, "suspend this driver?", 1000);
 	term_send_keys(e->t, "n");
 	ck_assert(term_wait_gone(e->t, "suspend this driver?", 3000));
 	E2E_WAIT(e, "Edit driver", 1000);
-	assert_no_post(e, since, 300);
+	e2e_assert_no_post(e, since, 300);
 
-	save(e);
+	e2e_form_save(e);
 	E2E_WAIT(e, "suspend this driver?", 3000);
 	term_send_keys(e->t, "y");
 	struct mock_reqs log;
-	wait_posts(e, since, 1, 5000, &log);
-	assert_one_post(e, &log, path, "{\"status\":\"suspended\"}");
+	e2e_wait_posts(e, since, 1, 5000, &log);
+	e2e_assert_one_post(e, &log, path, "{\"status\":\"suspended\"}");
 	mock_reqs_clear(&log);
 	ck_assert(term_wait_gone(e->t, "Edit driver", 5000));
-	cJSON *srv = server_driver(e, id);
+	cJSON *srv = e2e_server_driver(e, id);
 	ck_assert_str_eq(jstr(srv, "status"), "suspended");
 	cJSON_Delete(srv);
 	cJSON_Delete(drv);
@@ -296,12 +78,13 @@ START_TEST(notifications_toggle_sends_only_that_preference)
 {
 	char id[96], path[160], want[128];
 	cJSON *drv;
-	struct e2e *e = start_at("form_status_notifications", notif_driver, id, sizeof id, &drv);
+	struct e2e *e = e2e_form_start_at("form_status_notifications", NULL, text_printable,
+					  notif_driver, id, sizeof id, &drv);
 	snprintf(path, sizeof path, "/v1/drivers/%s", id);
-	bool was = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(prefs(drv), "notifications"));
+	bool was = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(drv_prefs(drv), "notifications"));
 	snprintf(want, sizeof want, "{\"preferences\":{\"notifications\":%s}}", was ? "false" : "true");
 	long since = mockctl_last_seq(e->mc);
-	open_form(e);
+	e2e_form_open(e);
 	for (int i = 0; i < 9; i++) /* ... Max price / kWh -> Notifications */
 		term_send_key(e->t, TK_TAB);
 	term_send_keys(e->t, " ");
@@ -309,13 +92,14 @@ START_TEST(notifications_toggle_sends_only_that_preference)
 	char *row = e2e_row_with(e, "Notifications");
 	ck_assert_msg(row && has_token(row, was ? "off" : "on"), "notifications row: %s", row);
 	free(row);
-	save(e);
+	e2e_form_save(e);
 	struct mock_reqs log;
-	wait_posts(e, since, 1, 5000, &log);
-	assert_one_post(e, &log, path, want);
+	e2e_wait_posts(e, since, 1, 5000, &log);
+	e2e_assert_one_post(e, &log, path, want);
 	mock_reqs_clear(&log);
-	cJSON *srv = server_driver(e, id);
-	ck_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(prefs(srv), "notifications")) == !was);
+	cJSON *srv = e2e_server_driver(e, id);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(drv_prefs(srv), "notifications")) ==
+		  !was);
 	cJSON_Delete(srv);
 	cJSON_Delete(drv);
 	e2e_finish(e);
