@@ -4,11 +4,13 @@
  * and random bytes checking the SAN-14 invariant with an independent checker.
  */
 #include <check.h>
+#include <locale.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <wchar.h>
 
 #include "chargetui/sanitize.h"
 
@@ -477,6 +479,65 @@ START_TEST(test_wcwidth)
 }
 END_TEST
 
+/* Indic scripts: spacing combining marks (Mc: the vowel signs AA, I, II,
+ * O, AU of Devanagari...) take a column of their own in xterm, libvterm and
+ * glibc; only the non-spacing ones (Mn: virama, anusvara, vowel sign U...)
+ * join the letter before them.  "नमस्ते" is na ma sa+virama ta+e: 4 columns;
+ * "हिंदी" is ha, i (Mc), anusvara (Mn), da, ii (Mc): 4; "कार" ka aa ra: 3. */
+START_TEST(test_devanagari_width)
+{
+	ck_assert_int_eq(san_wcwidth(0x093E), 1); /* DEVANAGARI VOWEL SIGN AA (Mc) */
+	ck_assert_int_eq(san_wcwidth(0x093F), 1); /* I */
+	ck_assert_int_eq(san_wcwidth(0x0940), 1); /* II */
+	for (unsigned cp = 0x0949; cp <= 0x094C; cp++)
+		ck_assert_int_eq(san_wcwidth(cp), 1); /* candra O, short O, O, AU */
+	ck_assert_int_eq(san_wcwidth(0x0903), 1); /* visarga (Mc) */
+	ck_assert_int_eq(san_wcwidth(0x0941), 0); /* vowel sign U (Mn) */
+	ck_assert_int_eq(san_wcwidth(0x094D), 0); /* virama (Mn) */
+	ck_assert_int_eq(san_wcwidth(0x0902), 0); /* anusvara (Mn) */
+	ck_assert_int_eq(san_wcwidth(0x0BBE), 1); /* TAMIL VOWEL SIGN AA (Mc) */
+	ck_assert_int_eq(san_wcwidth(0x0D3E), 1); /* MALAYALAM VOWEL SIGN AA (Mc) */
+	ck_assert_int_eq(san_width("\xE0\xA4\xA8\xE0\xA4\xAE\xE0\xA4\xB8\xE0\xA5\x8D"
+				   "\xE0\xA4\xA4\xE0\xA5\x87"),
+			 4);
+	ck_assert_int_eq(san_width("\xE0\xA4\xB9\xE0\xA4\xBF\xE0\xA4\x82\xE0\xA4\xA6"
+				   "\xE0\xA5\x80"),
+			 4);
+	ck_assert_int_eq(san_width("\xE0\xA4\x95\xE0\xA4\xBE\xE0\xA4\xB0"), 3);
+	/* Cut to 3 columns, "हिंदी" keeps ha, i with the anusvara on it, and da:
+	 * the Mn mark stays with its letter, the Mc sign ii is a column of its
+	 * own and is what goes. */
+	char out[64];
+	ck_assert_int_eq(san_display("\xE0\xA4\xB9\xE0\xA4\xBF\xE0\xA4\x82\xE0\xA4\xA6"
+				     "\xE0\xA5\x80",
+				     15, 3, 0, out, sizeof(out)),
+			 3);
+	ck_assert_str_eq(out, "\xE0\xA4\xB9\xE0\xA4\xBF\xE0\xA4\x82\xE0\xA4\xA6");
+}
+END_TEST
+
+/* The Indic blocks (Devanagari to Malayalam) against the C library's
+ * wcwidth, which is what ncurses lays cells out by: every code point both
+ * know must agree, or a name in those scripts would push the columns after
+ * it.  (Code points newer than the C library's Unicode are left out.) */
+START_TEST(test_indic_matches_libc)
+{
+	if (!setlocale(LC_CTYPE, "C.UTF-8"))
+		return; /* no UTF-8 locale here: nothing to compare with */
+	int compared = 0;
+	for (unsigned cp = 0x0900; cp <= 0x0D7F; cp++) {
+		int libc = wcwidth((wchar_t)cp), ours = san_wcwidth(cp);
+		if (libc < 0 || ours < 0)
+			continue;
+		ck_assert_msg(ours == libc, "U+%04X: width %d, the C library says %d", cp, ours,
+			      libc);
+		compared++;
+	}
+	setlocale(LC_CTYPE, "C");
+	ck_assert_int_gt(compared, 700);
+}
+END_TEST
+
 static Suite *san_suite(void)
 {
 	Suite *s = suite_create("sanitize");
@@ -487,6 +548,8 @@ static Suite *san_suite(void)
 	tcase_add_test(t, test_dup);
 	tcase_add_test(t, test_input_ok);
 	tcase_add_test(t, test_wcwidth);
+	tcase_add_test(t, test_devanagari_width);
+	tcase_add_test(t, test_indic_matches_libc);
 	tcase_add_test(t, test_huge_input);
 	suite_add_tcase(s, t);
 	t = tcase_create("property");
