@@ -30,10 +30,10 @@ int kfont_height(int scale, bool ascii);
  * columns.  Returns those columns, or -1 (no glyph, bad row or scale, buf
  * too small). */
 int kfont_row(const char *s, int scale, bool ascii, int row, char *buf, size_t n);
-/* The part of a formatted figure the font draws big: its digits, sign and
- * separators ("€1,234.50" -> "1,234.50", "-€3.00" -> "-3.00", "CHF 12.50" ->
- * "12.50"); the unit is said in small text.  "" when there are no digits.
- * Returns buf. */
+/* The part of a formatted figure the font draws big: its first run of
+ * digits and separators, and the sign before it ("€1,234.50" -> "1,234.50",
+ * "-€3.00" -> "-3.00", "CHF 12.50" -> "12.50", "18.75 X9Y" -> "18.75"); the
+ * unit is said in small text.  "" when there are no digits.  Returns buf. */
 char *kfont_figure(const char *formatted, char *buf, size_t n);
 
 /* --- layout: five figures in tiles, under the fleet's name --- */

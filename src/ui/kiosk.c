@@ -113,19 +113,21 @@ int kfont_row(const char *s, int scale, bool ascii, int row, char *buf, size_t n
 	return w;
 }
 
+/* The first run of digits and separators, signed when a '-' comes before
+ * it: a unit around the number (a currency code is the server's text) adds
+ * no digits of its own. */
 char *kfont_figure(const char *formatted, char *buf, size_t n)
 {
+	const char *s = formatted ? formatted : "";
+	const char *d = strpbrk(s, "0123456789");
 	size_t len = 0;
-	bool digit = false;
 	if (n == 0)
 		return buf;
-	for (const char *c = formatted ? formatted : ""; *c && len + 1 < n; c++) {
-		if ((*c >= '0' && *c <= '9') || *c == '.' || *c == ',' || *c == '-') {
-			digit |= *c >= '0' && *c <= '9';
-			buf[len++] = *c;
-		}
-	}
-	buf[digit ? len : 0] = '\0';
+	if (d && memchr(s, '-', (size_t)(d - s)) && len + 1 < n)
+		buf[len++] = '-';
+	for (; d && ((*d >= '0' && *d <= '9') || *d == '.' || *d == ',') && len + 1 < n; d++)
+		buf[len++] = *d;
+	buf[len] = '\0';
 	return buf;
 }
 

@@ -117,15 +117,17 @@ static void kp_figures(const struct fleet *fl, struct kp_fig fig[KIOSK_NFIG])
 /* s drawn big, centred in [x, x + width) from row y; our own glyphs only. */
 static void kp_big(WINDOW *w, int y, int x, int width, const char *s, int scale, enum theme_elem e)
 {
-	char row[1024];
 	int h = kfont_height(scale, text_ascii());
 	int bw = kfont_width(s, scale);
-	if (bw < 0 || bw > width)
+	size_t n = (size_t)bw * 3 + 1; /* a half block is 3 bytes of UTF-8 */
+	char *row = bw >= 0 && bw <= width ? malloc(n) : NULL;
+	if (!row)
 		return;
 	wattrset(w, (attr_t)theme_attr(e));
 	for (int r = 0; r < h; r++)
-		if (kfont_row(s, scale, text_ascii(), r, row, sizeof(row)) >= 0)
+		if (kfont_row(s, scale, text_ascii(), r, row, n) >= 0)
 			mvwaddstr(w, y + r, x + (width - bw) / 2, row);
+	free(row);
 }
 
 /* Server text (or ours) centred in [x, x + width) on row y. */

@@ -122,6 +122,9 @@ START_TEST(figure_keeps_digits_and_separators)
 	ck_assert_str_eq(kfont_figure("invalid", b, sizeof(b)), "");
 	ck_assert_str_eq(kfont_figure(NULL, b, sizeof(b)), "");
 	ck_assert_str_eq(kfont_figure("123456", b, 4), "123");
+	/* The unit is the server's text: its digits are not the figure's. */
+	ck_assert_str_eq(kfont_figure("18.75 X9Y", b, sizeof(b)), "18.75");
+	ck_assert_str_eq(kfont_figure("18.75 -1", b, sizeof(b)), "18.75");
 }
 END_TEST
 
