@@ -45,6 +45,9 @@ struct paste {
 	char *text;          /* owned, NUL-terminated; the characters that may be inserted */
 	size_t len, cap;     /* bytes of text, without the NUL */
 	bool active;         /* between the start and the end marker */
+	int nl;              /* the line break just taken ('\n', '\r'), or 0: one at the
+	                      * very end (a copied line's own) is dropped, any other
+	                      * refuses the paste */
 	const char *refused; /* NULL, or why the whole paste is refused (PASTE_MSG_*) */
 	double last;         /* when the last key was fed (seconds, any clock) */
 };

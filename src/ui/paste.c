@@ -41,6 +41,7 @@ void paste_reset(struct paste *p)
 		p->text[0] = '\0';
 	p->active = false;
 	p->refused = NULL;
+	p->nl = 0;
 }
 
 void paste_refuse(struct paste *p, const char *why)
@@ -84,9 +85,21 @@ static void paste_add_char(struct paste *p, int code)
 {
 	char enc[4];
 	unsigned cp = (unsigned)code;
-	if (cp == '\n' || cp == '\r') { /* every field is one line */
-		paste_refuse(p, PASTE_MSG_NEWLINE);
+	/* Every field is one line, but a line copied from a terminal or an
+	 * editor usually brings its own end (\n or \r\n): that one is dropped.
+	 * A break followed by anything else is a second line. */
+	if (cp == '\n' || cp == '\r') {
+		if (!p->nl)
+			p->nl = (int)cp;
+		else if (p->nl == '\r' && cp == '\n')
+			p->nl = '\n';
+		else
+			paste_refuse(p, PASTE_MSG_NEWLINE);
 		return;
+	}
+	if (p->nl) {
+		paste_refuse(p, PASTE_MSG_NEWLINE);
+		p->nl = 0;
 	}
 	if (code < 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
 		paste_refuse(p, PASTE_MSG_CONTROL);

@@ -143,6 +143,16 @@ START_TEST(test_line_breaks_and_length)
 	paste_init(&p);
 	ck_assert_str_eq(paste_of(&p, "one\ntwo"), PASTE_MSG_NEWLINE);
 	ck_assert_str_eq(paste_of(&p, "one\rtwo"), PASTE_MSG_NEWLINE);
+	ck_assert_str_eq(paste_of(&p, "one\r\ntwo"), PASTE_MSG_NEWLINE);
+	ck_assert_str_eq(paste_of(&p, "one\n\n"), PASTE_MSG_NEWLINE);
+	ck_assert_str_eq(paste_of(&p, "\none"), PASTE_MSG_NEWLINE);
+	/* A copied line's own end is dropped, not refused. */
+	ck_assert_ptr_null(paste_of(&p, "+33189000029\n"));
+	ck_assert_str_eq(p.text, "+33189000029");
+	ck_assert_ptr_null(paste_of(&p, "+33189000029\r\n"));
+	ck_assert_str_eq(p.text, "+33189000029");
+	ck_assert_ptr_null(paste_of(&p, "x\r"));
+	ck_assert_str_eq(p.text, "x");
 	/* A control character's reason wins, in either order. */
 	ck_assert_str_eq(paste_of(&p, "one\n\x1b"), PASTE_MSG_CONTROL);
 	ck_assert_str_eq(paste_of(&p, "\x1b\none"), PASTE_MSG_CONTROL);
