@@ -138,12 +138,43 @@ START_TEST(idle_screen_writes_nothing)
 }
 END_TEST
 
+/* The same stillness with the cursor shown (the / prompt, where it must not
+ * be moved back and forth every round) and with a dialog over the panes. */
+START_TEST(idle_with_prompt_and_help)
+{
+	const char *args[] = {"--refresh", "1", NULL};
+	struct e2e_opts o = {.args = args};
+	struct e2e *e = e2e_start("idle_prompt", &o);
+	cJSON *fleets = mockctl_get_all(e->mc, "/fleets?limit=100");
+	ck_assert_ptr_nonnull(fleets);
+	char pre[128];
+	expect_prefix(jstr(cJSON_GetArrayItem(fleets, 0), "name"), NAME_CHARS, pre, sizeof pre);
+	cJSON_Delete(fleets);
+	e2e_wait_str(e, pre, 10000);
+	cJSON *all = mockctl_get_all(e->mc, "/drivers?limit=100");
+	ck_assert_ptr_nonnull(all);
+	wait_loaded(e, cJSON_GetArraySize(all));
+	cJSON_Delete(all);
+
+	term_send_keys(e->t, "\t/");
+	term_wait_idle(e->t, 1500, 6000);
+	expect_still(e, "with the filter prompt open");
+	term_send_key(e->t, TK_ESC);
+	term_send_keys(e->t, "?");
+	E2E_WAIT(e, "Help", 3000);
+	term_wait_idle(e->t, 1500, 6000);
+	expect_still(e, "with the help screen open");
+	e2e_finish(e);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("idle");
 	TCase *tc = tcase_create("idle");
-	tcase_set_timeout(tc, 60);
+	tcase_set_timeout(tc, 90);
 	tcase_add_test(tc, idle_screen_writes_nothing);
+	tcase_add_test(tc, idle_with_prompt_and_help);
 	suite_add_tcase(s, tc);
 	return s;
 }
