@@ -256,6 +256,75 @@ START_TEST(pasted_esc_sequence_is_refused_at_the_field)
 }
 END_TEST
 
+/* A real bracketed paste (the terminal wraps it in ESC [200~ ... ESC [201~
+ * because the console turned the mode on): a copied phone number with its
+ * line's own CR at the end goes into the field whole, and the save sends
+ * exactly it.  The mode is on while the console runs. */
+START_TEST(a_bracketed_paste_is_taken_whole)
+{
+	char id[96], path[160];
+	cJSON *drv;
+	struct e2e *e = e2e_form_start_at("form_retry_paste_whole", NULL, text_plain, one_fleet,
+					  id, sizeof id, &drv);
+	snprintf(path, sizeof path, "/v1/drivers/%s", id);
+	ck_assert_msg(term_raw_contains(e->t, "\x1b[?2004h", 0), "bracketed paste never turned on");
+	long since = mockctl_last_seq(e->mc);
+	e2e_form_open(e);
+	for (int i = 0; i < 2; i++) /* Name Email -> Phone */
+		term_send_key(e->t, TK_TAB);
+	term_send_key(e->t, TK_ENTER);
+	term_send_keys(e->t, "\x15");
+	ck_assert(term_wait_idle(e->t, 200, 3000));
+	term_send_keys(e->t, "\x1b[200~" NEW_PHONE "\r\x1b[201~"); /* one paste, one write */
+	ck_assert(term_wait_idle(e->t, 200, 3000));
+	term_send_key(e->t, TK_ENTER);
+	ck_assert(term_wait_idle(e->t, 200, 3000));
+	e2e_form_save(e);
+	struct mock_reqs log;
+	e2e_wait_posts(e, since, 1, 10000, &log);
+	e2e_assert_one_post(e, &log, path, "{\"phone\":\"" NEW_PHONE "\"}");
+	mock_reqs_clear(&log);
+	E2E_WAIT(e, "saved driver", 5000);
+	cJSON_Delete(drv);
+	e2e_finish(e);
+}
+END_TEST
+
+/* A bracketed paste that carries an escape sequence (an arrow key's
+ * ESC [D in the middle) is refused whole at the field: none of it is
+ * inserted, the arrow does not move the cursor, and nothing is sent. */
+START_TEST(a_bracketed_paste_with_an_escape_is_refused_whole)
+{
+	char id[96];
+	cJSON *drv;
+	struct e2e *e = e2e_form_start_at("form_retry_paste_refused", NULL, text_plain, one_fleet,
+					  id, sizeof id, &drv);
+	long since = mockctl_last_seq(e->mc);
+	e2e_form_open(e);
+	for (int i = 0; i < 3; i++) /* Name Email Phone -> License number (free text) */
+		term_send_key(e->t, TK_TAB);
+	term_send_key(e->t, TK_ENTER);
+	term_send_keys(e->t, "\x15LIC");
+	ck_assert(term_wait_idle(e->t, 200, 3000));
+	term_send_keys(e->t, "\x1b[200~PASTED\x1b[DXY\x1b[201~");
+	E2E_WAIT(e, "control or invisible", 3000);
+	ck_assert_msg(!term_wait_for(e->t, "PASTED", 300), "refused paste was inserted");
+	term_send_key(e->t, TK_ENTER);
+	term_wait_idle(e->t, 200, 3000);
+	e2e_form_save(e);
+	term_wait_idle(e->t, 800, 5000);
+	struct mock_reqs log;
+	ck_assert_int_eq(mockctl_requests(e->mc, since, &log), 0);
+	for (size_t i = 0; i < log.n; i++)
+		ck_assert_msg(!log.v[i].body || (!strstr(log.v[i].body, "PASTED") &&
+						 !strstr(log.v[i].body, "XY")),
+			      "sent %s", log.v[i].body);
+	mock_reqs_clear(&log);
+	cJSON_Delete(drv);
+	e2e_finish(e);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("form_retry");
@@ -266,6 +335,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, a_phone_that_is_not_e164_is_shown_at_the_field_and_not_sent);
 	tcase_add_test(tc, control_characters_are_refused_at_the_field);
 	tcase_add_test(tc, pasted_esc_sequence_is_refused_at_the_field);
+	tcase_add_test(tc, a_bracketed_paste_is_taken_whole);
+	tcase_add_test(tc, a_bracketed_paste_with_an_escape_is_refused_whole);
 	suite_add_tcase(s, tc);
 	return s;
 }
