@@ -56,6 +56,11 @@ START_TEST(sigterm_exits_promptly_and_restores_the_terminal)
 	/* Let the pump take the last bytes before reading the emulator. */
 	ck_assert_msg(term_wait_eof(e->t, 2000), "the pty stayed open after the console exited");
 	ck_assert_msg(term_raw_contains(e->t, "\033[?1049l", mark), "no rmcup after SIGTERM");
+	/* Bracketed paste on at start, off again before the shell gets the
+	 * terminal back, or the user's next paste arrives wrapped in markers. */
+	ck_assert_msg(term_raw_contains(e->t, "\033[?2004h", 0), "bracketed paste never turned on");
+	ck_assert_msg(term_raw_contains(e->t, "\033[?2004l", mark),
+		      "bracketed paste still on after SIGTERM");
 	ck_assert_msg(!term_altscreen(e->t), "left in the alternate screen");
 	bool visible;
 	term_cursor(e->t, NULL, NULL, &visible);
