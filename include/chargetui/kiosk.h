@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define KFONT_ROWS 5    /* pixel rows of every glyph */
+#define KFONT_ROWS 5 /* pixel rows of every glyph */
 #define KFONT_MAX_SCALE 3
 
 /* True when c has a glyph; lower-case letters are drawn as capitals. */
@@ -47,13 +47,13 @@ struct kiosk_tile {
 };
 
 struct kiosk_layout {
-	bool small;     /* no room for big figures: one line of text per figure */
-	int per_row;    /* tiles in a row: 5, 3, 2 or 1 (the last row may hold fewer) */
+	bool small;  /* no room for big figures: one line of text per figure */
+	int per_row; /* tiles in a row: 5, 3, 2 or 1 (the last row may hold fewer) */
 	struct kiosk_tile tile[KIOSK_NFIG];
-	int name_scale; /* 0: the name as one line of text */
+	int name_scale;     /* 0: the name as one line of text */
 	int name_y, name_h; /* a big name's rows include its exact text under it */
-	int lines_y;    /* small: the first of the five lines */
-	int strip_y;    /* the bottom strip: account totals, then the next fleets */
+	int lines_y;        /* small: the first of the five lines */
+	int strip_y;        /* the bottom strip: account totals, then the next fleets */
 };
 
 /* Lay out a rows x cols wall.  name: the fleet's name as the font would draw
@@ -64,7 +64,7 @@ struct kiosk_layout {
  * preference: the most figures big, the largest figures, a big name, the
  * fewest rows of tiles. */
 void kiosk_layout(int rows, int cols, bool ascii, const char *name,
-		  const char *const figs[KIOSK_NFIG], struct kiosk_layout *out);
+                  const char *const figs[KIOSK_NFIG], struct kiosk_layout *out);
 
 /* --- the exit chord: Ctrl-] then q within KIOSK_CHORD_S seconds --- */
 

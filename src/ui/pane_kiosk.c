@@ -75,7 +75,8 @@ static const char *kp_count(const struct opt_i64 *v, char *buf, size_t n)
 	char digits[32];
 	if (v->st != FIELD_SET)
 		return fmt_i64(v, buf, n);
-	unsigned long long a = v->v < 0 ? 0ull - (unsigned long long)v->v : (unsigned long long)v->v;
+	unsigned long long a =
+	    v->v < 0 ? 0ull - (unsigned long long)v->v : (unsigned long long)v->v;
 	int len = snprintf(digits, sizeof(digits), "%llu", a);
 	size_t o = 0;
 	if (v->v < 0 && o + 1 < n)
@@ -100,16 +101,17 @@ static void kp_set(struct kp_fig *f, const char *label, unsigned change, const c
 static void kp_figures(const struct fleet *fl, struct kp_fig fig[KIOSK_NFIG])
 {
 	char buf[96];
-	kp_set(&fig[0], "DRIVERS", STORE_CHG_DRIVERS, kp_count(&fl->total_drivers, buf, sizeof(buf)));
+	kp_set(&fig[0], "DRIVERS", STORE_CHG_DRIVERS,
+	       kp_count(&fl->total_drivers, buf, sizeof(buf)));
 	kp_set(&fig[1], "VEHICLES", STORE_CHG_VEHICLES,
 	       kp_count(&fl->total_vehicles, buf, sizeof(buf)));
 	kp_set(&fig[2], "SESSIONS", STORE_CHG_SESSIONS,
 	       kp_count(&fl->total_sessions, buf, sizeof(buf)));
 	const struct opt_f64 *e = &fl->total_energy_consumed_kwh;
 	kp_set(&fig[3], "ENERGY", STORE_CHG_ENERGY,
-	       e->st == FIELD_SET ? energy_format(e->v, buf, sizeof(buf))
+	       e->st == FIELD_SET       ? energy_format(e->v, buf, sizeof(buf))
 	       : e->st == FIELD_INVALID ? "invalid"
-					: text_glyph("—", "-"));
+	                                : text_glyph("—", "-"));
 	kp_set(&fig[4], "WALLET", STORE_CHG_BALANCE,
 	       fmt_money(&fl->wallet_balance, &fl->preferences.default_currency, buf, sizeof(buf)));
 }
@@ -158,9 +160,9 @@ static void kp_header(struct pane *p, struct ui *ui)
 	char buf[96], stale[64] = "", hms[16];
 	/* The wall has the whole screen: the status line's badges are here. */
 	int x = text_put(p->win, 0, 0, p->w, ui->o.live ? " LIVE " : " TEST ", 0,
-			 theme_attr(ui->o.live ? TE_BADGE_LIVE : TE_BADGE_TEST));
-	x += 1 + text_put(p->win, 0, x + 1, p->w - x - 1, " KIOSK ", 0,
-			  theme_attr(TE_BADGE_READONLY));
+	                 theme_attr(ui->o.live ? TE_BADGE_LIVE : TE_BADGE_TEST));
+	x += 1 +
+	     text_put(p->win, 0, x + 1, p->w - x - 1, " KIOSK ", 0, theme_attr(TE_BADGE_READONLY));
 	if (len)
 		snprintf(buf, sizeof(buf), " FLEET %zu OF %zu ", ls->sel + 1, len);
 	else
@@ -198,21 +200,21 @@ static void kp_name(struct pane *p, const struct fleet *f, const struct kiosk_la
 }
 
 static void kp_tile(struct pane *p, const struct kp_fig *fig, bool changed,
-		    const struct kiosk_tile *t)
+                    const struct kiosk_tile *t)
 {
 	kp_centre(p->win, t->y, t->x + 1, t->w - 2, fig->label, TE_KIOSK_LABEL);
 	if (!t->scale) { /* too wide for its tile: readable, if not from afar */
 		kp_centre(p->win, t->fig_y, t->x + 1, t->w - 2, fig->exact,
-			  changed ? TE_CHANGED : TE_KIOSK_FIGURE);
+		          changed ? TE_CHANGED : TE_KIOSK_FIGURE);
 		return;
 	}
 	kp_big(p->win, t->fig_y, t->x + 1, t->w - 2, fig->big, t->scale, TE_KIOSK_FIGURE);
 	kp_centre(p->win, t->y + t->h - 1, t->x + 1, t->w - 2, fig->exact,
-		  changed ? TE_CHANGED : TE_KIOSK_LABEL);
+	          changed ? TE_CHANGED : TE_KIOSK_LABEL);
 }
 
 static void kp_tiles(struct pane *p, struct ui *ui, const struct fleet *f,
-		     const struct kp_fig fig[KIOSK_NFIG], const struct kiosk_layout *l)
+                     const struct kp_fig fig[KIOSK_NFIG], const struct kiosk_layout *l)
 {
 	unsigned hl = f->id.st == FIELD_SET ? hl_get(&ui->hl, f->id.v, ui_now()) : 0;
 	for (int i = 0; i < KIOSK_NFIG; i++) {
@@ -224,7 +226,7 @@ static void kp_tiles(struct pane *p, struct ui *ui, const struct fleet *f,
 		int y = l->lines_y + i;
 		text_put(p->win, y, 2, 12, fig[i].label, 0, theme_attr(TE_KIOSK_LABEL));
 		text_put(p->win, y, 14, p->w - 16, fig[i].exact, 0,
-			 theme_attr(changed ? TE_CHANGED : TE_KIOSK_FIGURE));
+		         theme_attr(changed ? TE_CHANGED : TE_KIOSK_FIGURE));
 	}
 }
 
@@ -244,7 +246,8 @@ static void kp_account(struct pane *p, struct ui *ui, int y)
 		if (!f)
 			continue;
 		sessions += f->total_sessions.st == FIELD_SET ? f->total_sessions.v : 0;
-		kwh += f->total_energy_consumed_kwh.st == FIELD_SET ? f->total_energy_consumed_kwh.v : 0;
+		kwh += f->total_energy_consumed_kwh.st == FIELD_SET ? f->total_energy_consumed_kwh.v
+		                                                    : 0;
 		minor += f->wallet_balance.st == FIELD_SET ? f->wallet_balance.v : 0;
 		const struct opt_str *c = &f->preferences.default_currency;
 		if (c->st != FIELD_SET || (cur && strcasecmp(cur, c->v) != 0))
@@ -255,11 +258,11 @@ static void kp_account(struct pane *p, struct ui *ui, int y)
 	char s[48], e[48], m[64], line[320];
 	struct opt_i64 total = {.st = FIELD_SET, .v = sessions};
 	int n = snprintf(line, sizeof(line), "ALL %zu FLEETS %s %s sessions %s %s", len,
-			 text_glyph("·", "-"), kp_count(&total, s, sizeof(s)), text_glyph("·", "-"),
-			 energy_format(kwh, e, sizeof(e)));
+	                 text_glyph("·", "-"), kp_count(&total, s, sizeof(s)), text_glyph("·", "-"),
+	                 energy_format(kwh, e, sizeof(e)));
 	if (n > 0 && (size_t)n < sizeof(line) && one_cur && cur && len)
 		snprintf(line + n, sizeof(line) - (size_t)n, " %s %s", text_glyph("·", "-"),
-			 money_format(minor, cur, m, sizeof(m)));
+		         money_format(minor, cur, m, sizeof(m)));
 	/* The currency code is the server's: text_put sanitizes the line. */
 	text_put(p->win, y, 1, p->w - 2, line, 0, theme_attr(TE_KIOSK_LABEL));
 }
@@ -279,9 +282,9 @@ static void kp_next(struct pane *p, struct ui *ui, int y)
 			continue;
 		if (i > 1)
 			x += text_put(p->win, y, x, room - x, text_glyph(" · ", " - "), 0,
-				      theme_attr(TE_KIOSK_LABEL));
+			              theme_attr(TE_KIOSK_LABEL));
 		x += text_put(p->win, y, x, room - x, f->name.st == FIELD_SET ? f->name.v : NULL, 0,
-			      theme_attr(TE_KIOSK_NAME));
+		              theme_attr(TE_KIOSK_NAME));
 	}
 	if (p->w > ew)
 		text_put(p->win, y, p->w - ew, ew, every, 0, theme_attr(TE_KIOSK_LABEL));
@@ -289,9 +292,9 @@ static void kp_next(struct pane *p, struct ui *ui, int y)
 
 static void kp_empty(struct pane *p, struct ui *ui)
 {
-	const char *msg = ui->loading_fleets ? text_glyph("loading fleets…", "loading fleets...")
-			  : ui->fleets_failed ? "no answer from the server yet: retrying"
-					      : "no fleets in this account";
+	const char *msg = ui->loading_fleets  ? text_glyph("loading fleets…", "loading fleets...")
+	                  : ui->fleets_failed ? "no answer from the server yet: retrying"
+	                                      : "no fleets in this account";
 	kp_centre(p->win, p->h / 2, 0, p->w, msg, TE_KIOSK_LABEL);
 }
 
@@ -310,8 +313,8 @@ static void kp_draw(struct pane *p, struct ui *ui)
 	const char *figs[KIOSK_NFIG];
 	for (int i = 0; i < KIOSK_NFIG; i++)
 		figs[i] = fig[i].big;
-	const char *name = f->name.st == FIELD_SET && kfont_width(f->name.v, 1) >= 0 ? f->name.v
-										       : NULL;
+	const char *name =
+	    f->name.st == FIELD_SET && kfont_width(f->name.v, 1) >= 0 ? f->name.v : NULL;
 	struct kiosk_layout l;
 	kiosk_layout(p->h, p->w, text_ascii(), name, figs, &l);
 	kp_name(p, f, &l);
@@ -319,7 +322,8 @@ static void kp_draw(struct pane *p, struct ui *ui)
 	if (l.strip_y + 1 < p->h) {
 		/* While refreshes fail, why (the server's words, sanitized) */
 		if (ui->stale && ui->error[0])
-			text_put(p->win, l.strip_y, 1, p->w - 2, ui->error, 0, theme_attr(TE_ERROR));
+			text_put(p->win, l.strip_y, 1, p->w - 2, ui->error, 0,
+			         theme_attr(TE_ERROR));
 		else
 			kp_account(p, ui, l.strip_y);
 		kp_next(p, ui, l.strip_y + 1);
@@ -343,15 +347,24 @@ static unsigned kp_key(struct pane *p, struct ui *ui, const struct key_event *ev
 	if (kiosk_chord_feed(&k->chord, ev->code, ev->is_code, ui_now()))
 		return UI_QUIT;
 	switch (ev->action) {
-	case ACT_DOWN: case ACT_PAGE_DOWN: case ACT_PANE_RIGHT: case ACT_NEXT_PANE:
+	case ACT_DOWN:
+	case ACT_PAGE_DOWN:
+	case ACT_PANE_RIGHT:
+	case ACT_NEXT_PANE:
 		kiosk_step(ui, 1);
 		return UI_HANDLED | UI_REDRAW;
-	case ACT_UP: case ACT_PAGE_UP: case ACT_PANE_LEFT: case ACT_PREV_PANE:
+	case ACT_UP:
+	case ACT_PAGE_UP:
+	case ACT_PANE_LEFT:
+	case ACT_PREV_PANE:
 		kiosk_step(ui, -1);
 		return UI_HANDLED | UI_REDRAW;
-	case ACT_REDRAW: return UI_HANDLED | UI_REPAINT;
-	case ACT_REFRESH: return ui_run_action(ui, ACT_REFRESH);
-	default: return UI_HANDLED;
+	case ACT_REDRAW:
+		return UI_HANDLED | UI_REPAINT;
+	case ACT_REFRESH:
+		return ui_run_action(ui, ACT_REFRESH);
+	default:
+		return UI_HANDLED;
 	}
 }
 
@@ -366,11 +379,11 @@ static void kp_free(struct pane *p)
 }
 
 static const struct pane_ops kiosk_ops = {
-	.kind = "kiosk",
-	.draw = kp_draw,
-	.key = kp_key,
-	.resize = kp_resize,
-	.free = kp_free,
+    .kind = "kiosk",
+    .draw = kp_draw,
+    .key = kp_key,
+    .resize = kp_resize,
+    .free = kp_free,
 };
 
 struct pane *kiosk_pane_new(struct ui *ui)

@@ -15,11 +15,11 @@
 
 /* The digits as a person draws them on squared paper: the spec. */
 static const char *const digit_pic[10][KFONT_ROWS] = {
-	{"###", "# #", "# #", "# #", "###"}, {" # ", "## ", " # ", " # ", "###"},
-	{"###", "  #", "###", "#  ", "###"}, {"###", "  #", " ##", "  #", "###"},
-	{"# #", "# #", "###", "  #", "  #"}, {"###", "#  ", "###", "  #", "###"},
-	{"###", "#  ", "###", "# #", "###"}, {"###", "  #", "  #", "  #", "  #"},
-	{"###", "# #", "###", "# #", "###"}, {"###", "# #", "###", "  #", "###"},
+    {"###", "# #", "# #", "# #", "###"}, {" # ", "## ", " # ", " # ", "###"},
+    {"###", "  #", "###", "#  ", "###"}, {"###", "  #", " ##", "  #", "###"},
+    {"# #", "# #", "###", "  #", "  #"}, {"###", "#  ", "###", "  #", "###"},
+    {"###", "#  ", "###", "# #", "###"}, {"###", "  #", "  #", "  #", "  #"},
+    {"###", "# #", "###", "# #", "###"}, {"###", "# #", "###", "  #", "###"},
 };
 
 START_TEST(digits_match_the_pictures)
@@ -27,8 +27,8 @@ START_TEST(digits_match_the_pictures)
 	char want[KFONT_ROWS][128] = {{0}}, row[512];
 	for (int d = 0; d < 10; d++)
 		for (int r = 0; r < KFONT_ROWS; r++)
-			snprintf(want[r] + strlen(want[r]), sizeof(want[r]) - strlen(want[r]), "%s%s",
-				 d ? " " : "", digit_pic[d][r]);
+			snprintf(want[r] + strlen(want[r]), sizeof(want[r]) - strlen(want[r]),
+			         "%s%s", d ? " " : "", digit_pic[d][r]);
 	ck_assert_int_eq(kfont_width("0123456789", 1), 39);
 	ck_assert_int_eq(kfont_height(1, true), 5);
 	for (int r = 0; r < KFONT_ROWS; r++) {
@@ -64,9 +64,12 @@ START_TEST(half_blocks_hold_the_same_pixels)
 			for (int x = 0; x < w; x++) {
 				bool top = ascii_px(s, scale, 2 * r, x);
 				bool bottom = ascii_px(s, scale, 2 * r + 1, x);
-				const char *want = top && bottom ? "█" : top ? "▀" : bottom ? "▄" : " ";
+				const char *want = top && bottom ? "█"
+				                   : top         ? "▀"
+				                   : bottom      ? "▄"
+				                                 : " ";
 				ck_assert_msg(strncmp(c, want, strlen(want)) == 0,
-					      "scale %d row %d col %d", scale, r, x);
+				              "scale %d row %d col %d", scale, r, x);
 				c += strlen(want);
 			}
 			ck_assert_str_eq(c, "");
@@ -129,7 +132,7 @@ START_TEST(figure_keeps_digits_and_separators)
 END_TEST
 
 static const char *const figs_typical[KIOSK_NFIG] = {"1,234", "87", "12,345", "45,678.9",
-						     "22,900.49"};
+                                                     "22,900.49"};
 
 static bool tiles_overlap(const struct kiosk_tile *a, const struct kiosk_tile *b)
 {
@@ -144,7 +147,8 @@ START_TEST(layouts_fit_every_size)
 		for (int rows = 14; rows <= 80; rows += 3) {
 			for (int cols = 60; cols <= 250; cols += 7) {
 				struct kiosk_layout l;
-				kiosk_layout(rows, cols, ascii, "BAY AREA RIDESHARE", figs_typical, &l);
+				kiosk_layout(rows, cols, ascii, "BAY AREA RIDESHARE", figs_typical,
+				             &l);
 				ck_assert_int_le(l.strip_y + 2, rows);
 				if (l.small) {
 					ck_assert_int_le(l.lines_y + KIOSK_NFIG, l.strip_y);
@@ -152,22 +156,26 @@ START_TEST(layouts_fit_every_size)
 				}
 				ck_assert_int_ge(l.name_y, 2);
 				if (l.name_scale)
-					ck_assert_int_le(kfont_width("BAY AREA RIDESHARE", l.name_scale),
-							 cols - 2);
+					ck_assert_int_le(
+					    kfont_width("BAY AREA RIDESHARE", l.name_scale),
+					    cols - 2);
 				for (int i = 0; i < KIOSK_NFIG; i++) {
 					const struct kiosk_tile *t = &l.tile[i];
 					ck_assert_int_ge(t->y, l.name_y + l.name_h);
 					ck_assert_int_le(t->y + t->h, l.strip_y);
 					ck_assert_int_le(t->x + t->w, cols);
 					if (t->scale) {
-						ck_assert_int_le(kfont_width(figs_typical[i], t->scale),
-								 t->w - 2);
-						ck_assert_int_le(t->fig_y + kfont_height(t->scale, ascii),
-								 t->y + t->h - 1);
+						ck_assert_int_le(
+						    kfont_width(figs_typical[i], t->scale),
+						    t->w - 2);
+						ck_assert_int_le(t->fig_y +
+						                     kfont_height(t->scale, ascii),
+						                 t->y + t->h - 1);
 					}
 					for (int j = 0; j < i; j++) {
 						ck_assert(!tiles_overlap(t, &l.tile[j]));
-						if (t->y == l.tile[j].y && t->scale && l.tile[j].scale)
+						if (t->y == l.tile[j].y && t->scale &&
+						    l.tile[j].scale)
 							ck_assert_int_eq(t->scale, l.tile[j].scale);
 					}
 				}
