@@ -117,6 +117,32 @@ static void reply_list_done(struct ui *ui, const struct reply *r)
 	ui->dirty = true;
 }
 
+/* One per refresh round.  It redraws only when what the status line shows
+ * changes (the stale marker and its time, the error, `r`'s message): a
+ * round that confirms the same values costs no drawing at all. */
+static void reply_refresh_status(struct ui *ui, const struct reply *r)
+{
+	bool was_stale = ui->stale;
+	int64_t was_ok = ui->refreshed_ms;
+	ui->stale = !r->refresh_ok;
+	if (r->refresh_ok) {
+		if (r->refreshed_at_ms > 0)
+			ui->refreshed_ms = r->refreshed_at_ms;
+		if (ui->error[0])
+			ui->dirty = true;
+		ui->error[0] = '\0';
+		if (strncmp(ui->message, "refreshing", 10) == 0) {
+			ui->message[0] = '\0'; /* `r` was answered */
+			ui->dirty = true;
+		}
+		ui_reload_failed(ui); /* the server is back */
+	} else if (r->err.kind != API_OK) {
+		reply_error(ui, r);
+	}
+	if (ui->stale != was_stale || (ui->stale && ui->refreshed_ms != was_ok))
+		ui->dirty = true;
+}
+
 static void reply_apply(struct ui *ui, struct reply *r)
 {
 	switch (r->kind) {
@@ -139,20 +165,7 @@ static void reply_apply(struct ui *ui, struct reply *r)
 			reply_changed(ui, r, STORE_NEW);
 		break;
 	case REPLY_ERROR: reply_error(ui, r); break;
-	case REPLY_REFRESH_STATUS:
-		ui->stale = !r->refresh_ok;
-		if (r->refresh_ok) {
-			if (r->refreshed_at_ms > 0)
-				ui->refreshed_ms = r->refreshed_at_ms;
-			ui->error[0] = '\0';
-			if (strncmp(ui->message, "refreshing", 10) == 0)
-				ui->message[0] = '\0'; /* `r` was answered */
-			ui_reload_failed(ui); /* the server is back */
-		} else if (r->err.kind != API_OK) {
-			reply_error(ui, r);
-		}
-		ui->dirty = true;
-		break;
+	case REPLY_REFRESH_STATUS: reply_refresh_status(ui, r); break;
 	}
 	reply_list_done(ui, r);
 }
