@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <wchar.h>
 #include <curses.h>
 
@@ -385,6 +386,68 @@ START_TEST(refresh_change_is_highlighted)
 }
 END_TEST
 
+static struct reply *status_reply(bool ok, int64_t last_ok_ms)
+{
+	struct reply *r = calloc(1, sizeof(*r));
+	ck_assert_ptr_nonnull(r);
+	r->kind = REPLY_REFRESH_STATUS;
+	r->origin = ORIGIN_REFRESH;
+	/* Not done: with no sync here the console's first-load job ids are 0
+	 * too, and a done reply with job id 0 would pass for their end. */
+	r->done = false;
+	r->refresh_ok = ok;
+	r->refreshed_at_ms = last_ok_ms;
+	if (!ok) {
+		r->err.kind = API_ERR_HTTP;
+		r->err.http_status = 503;
+	}
+	return r;
+}
+
+/* The status line's clock is when the data on screen last changed: a
+ * round that confirms the same values leaves the line as it was; a change
+ * moves it; a failed round shows "stale since" the last good refresh, and
+ * the next good round takes that away. */
+START_TEST(status_clock_moves_only_with_data)
+{
+	setup_screen(40, 240, false);
+	char before[4096];
+	snprintf(before, sizeof(before), "%s", row_text(LINES - 1));
+	ck_assert_msg(strstr(before, "--:--:--"), "no data loaded through replies: %s", before);
+	ui_apply_replies(ui, status_reply(true, 1700000000000LL));
+	ui_draw(ui);
+	ck_assert_str_eq(row_text(LINES - 1), before);
+
+	struct reply *r = calloc(1, sizeof(*r));
+	ck_assert_ptr_nonnull(r);
+	r->kind = REPLY_FLEET;
+	r->origin = ORIGIN_REFRESH;
+	const char *json = FLEET_JSON("flt_1", "Example Fleet", "");
+	struct api_error e = {0};
+	ck_assert_int_eq(json_decode_fleet(json, strlen(json), &r->fleet, &e), 0);
+	r->fleet.wallet_balance.v = 12345;
+	ui_apply_replies(ui, r);
+	ui_draw(ui);
+	ck_assert_msg(!strstr(row_text(LINES - 1), "--:--:--"), "clock not moved: %s",
+		      row_text(LINES - 1));
+
+	time_t last_ok = 1700000000;
+	struct tm tm;
+	char want[64], hms[16];
+	localtime_r(&last_ok, &tm);
+	strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
+	snprintf(want, sizeof(want), "stale since %s", hms);
+	ui_apply_replies(ui, status_reply(false, (int64_t)last_ok * 1000));
+	ui_draw(ui);
+	ck_assert_msg(strstr(row_text(LINES - 1), want), "want \"%s\": %s", want,
+		      row_text(LINES - 1));
+	ui_apply_replies(ui, status_reply(true, (int64_t)last_ok * 1000 + 5000));
+	ui_draw(ui);
+	ck_assert_msg(!strstr(row_text(LINES - 1), "stale"), "%s", row_text(LINES - 1));
+	teardown_screen();
+}
+END_TEST
+
 static Suite *render_suite(void)
 {
 	Suite *s = suite_create("render");
@@ -398,6 +461,7 @@ static Suite *render_suite(void)
 	tcase_add_test(tc, too_small_says_so);
 	tcase_add_test(tc, sort_by_wallet_keeps_selection);
 	tcase_add_test(tc, refresh_change_is_highlighted);
+	tcase_add_test(tc, status_clock_moves_only_with_data);
 	tcase_add_test(tc, command_line_sort_and_jump);
 	tcase_add_test(tc, marks_for_bulk_actions);
 	suite_add_tcase(s, tc);
