@@ -14,7 +14,8 @@
  *    highlighted row moves (median and worst of 20);
  *  - idle: bytes written in 30 s with nothing happening (six refresh rounds
  *    that find the same values), CPU-s per minute;
- *  - refresh cost: after one mock tick, the values that changed on screen
+ *  - refresh cost: after one mock tick (three times), and after five at
+ *    once (more values in one round), the values that changed on screen
  *    (a cell-by-cell diff of the screen) and the bytes of the update that
  *    drew them highlighted, apart from the bytes of the later update that
  *    took the highlight away; each per changed value beyond the values' own
@@ -401,11 +402,32 @@ static void classify(struct term *t, const struct seg *segs, int n, struct refre
 	}
 }
 
-static void bench_refresh_bytes(struct refresh_cost *c)
+/* One measured change: `ticks` activity steps at once, then the round that
+ * shows them and the expiry of their highlight. */
+static void refresh_trial(struct run *r, int ticks, struct refresh_cost *c)
+{
+	uint32_t *before = screen_cells(r->t);
+	mockctl_tick(r->mc, ticks);
+	struct seg segs[SEG_MAX];
+	int n = record_segments(r->t, 5800, segs);
+	uint32_t *after = screen_cells(r->t);
+	size_t chars = 0;
+	if (before && after)
+		c->values += changed_values(before, after, term_rows(r->t), term_cols(r->t), &chars);
+	c->chars += chars;
+	classify(r->t, segs, n, c);
+	free(before);
+	free(after);
+}
+
+/* c: single ticks, measured one by one; big: one round that shows five
+ * ticks' changes at once (more values per update). */
+static void bench_refresh_bytes(struct refresh_cost *c, struct refresh_cost *big)
 {
 	struct run r;
 	memset(c, 0, sizeof *c);
-	c->values = -1;
+	memset(big, 0, sizeof *big);
+	c->values = big->values = -1;
 	if (!run_start(&r, 240, "3") || !term_wait_for(r.t, r.first_fleet, 30000)) {
 		run_stop(&r);
 		return;
@@ -415,22 +437,10 @@ static void bench_refresh_bytes(struct refresh_cost *c)
 	size_t mark = term_mark(r.t);
 	sleep_ms(6500); /* two refresh rounds with nothing changed */
 	c->quiet_bytes = term_bytes_written_since(r.t, mark);
-	c->values = 0;
-	for (int trial = 0; trial < REFRESH_TRIALS; trial++) {
-		uint32_t *before = screen_cells(r.t);
-		mockctl_tick(r.mc, 1);
-		struct seg segs[SEG_MAX];
-		int n = record_segments(r.t, 5800, segs);
-		uint32_t *after = screen_cells(r.t);
-		size_t chars = 0;
-		if (before && after)
-			c->values += changed_values(before, after, term_rows(r.t), term_cols(r.t),
-						    &chars);
-		c->chars += chars;
-		classify(r.t, segs, n, c);
-		free(before);
-		free(after);
-	}
+	c->values = big->values = 0;
+	for (int trial = 0; trial < REFRESH_TRIALS; trial++)
+		refresh_trial(&r, 1, c);
+	refresh_trial(&r, 5, big);
 	run_stop(&r);
 }
 
@@ -467,12 +477,10 @@ static void bench_rss(int drivers, long *rss_kb, double *settle_s, size_t *gets)
 	run_stop(&r);
 }
 
-static void print_refresh(const struct refresh_cost *c)
+static void print_refresh(const struct refresh_cost *c, const char *what)
 {
 	int k = c->values > 0 ? c->values : 1;
-	printf("%-52s %12zu B\n", "refresh, nothing changed: bytes in 2 rounds", c->quiet_bytes);
-	printf("%-44s%6d tck %9d\n", "refresh after a tick: values changed on screen",
-	       REFRESH_TRIALS, c->values);
+	printf("%-44s%10s %7d\n", "refresh: values changed on screen", what, c->values);
 	printf("%-52s %12zu B\n", "  their characters (UTF-8 bytes)", c->chars);
 	printf("%-44s%6d upd %9zu B\n", "  refresh write: bytes", c->writes, c->write_bytes);
 	printf("%-44s%6d upd %9zu B\n", "  highlight expiry: bytes", c->expiries, c->expiry_bytes);
@@ -481,11 +489,11 @@ static void print_refresh(const struct refresh_cost *c)
 	       c->wk.move, c->wk.text, c->wk.other);
 	printf("%-40s%4zu/%4zu/%4zu/%4zu B\n", "  expiry: attrs/moves/text/other", c->ek.sgr,
 	       c->ek.move, c->ek.text, c->ek.other);
-	printf("%-52s %12.1f B\n", "refresh write per changed value, beyond its chars",
+	printf("%-52s %12.1f B\n", "  write per changed value, beyond its chars",
 	       ((double)c->write_bytes - (double)c->chars) / k);
-	printf("%-52s %12.1f B\n", "highlight expiry per changed value, beyond its chars",
+	printf("%-52s %12.1f B\n", "  expiry per changed value, beyond its chars",
 	       ((double)c->expiry_bytes - (double)c->chars) / k);
-	printf("%-52s %12.1f B\n", "both per changed value, beyond its chars (once)",
+	printf("%-52s %12.1f B\n", "  both per changed value, chars counted once",
 	       ((double)c->write_bytes + (double)c->expiry_bytes - (double)c->chars) / k);
 }
 
@@ -506,7 +514,7 @@ int main(int argc, char **argv)
 	size_t idle_bytes = 0, gets = 0;
 	int samples = 0;
 	long rss = -1;
-	struct refresh_cost rc = {.values = -1};
+	struct refresh_cost rc = {.values = -1}, rc5 = {.values = -1};
 #define RUN(name) (!only || strcmp(only, name) == 0)
 	if (RUN("first"))
 		bench_first_screen(&fleet_ms, &driver_ms, &all_ms);
@@ -515,7 +523,7 @@ int main(int argc, char **argv)
 	if (RUN("idle"))
 		bench_idle(&idle_bytes, &cpu_min);
 	if (RUN("refresh"))
-		bench_refresh_bytes(&rc);
+		bench_refresh_bytes(&rc, &rc5);
 	if (RUN("rss"))
 		bench_rss(big, &rss, &settle, &gets);
 
@@ -540,8 +548,12 @@ int main(int argc, char **argv)
 		       idle_bytes);
 		printf("%-52s %12.3f s\n", "idle: CPU-seconds per minute", cpu_min);
 	}
-	if (RUN("refresh"))
-		print_refresh(&rc);
+	if (RUN("refresh")) {
+		printf("%-52s %12zu B\n", "refresh, nothing changed: bytes in 2 rounds",
+		       rc.quiet_bytes);
+		print_refresh(&rc, "3 x 1 tick");
+		print_refresh(&rc5, "5 ticks");
+	}
 	if (RUN("rss")) {
 		printf("%-44s%6d drv %9ld KiB\n", "resident memory once loaded (VmRSS)", big, rss);
 		printf("%-52s %12.1f s\n", "  time until requests stopped", settle);
