@@ -25,7 +25,7 @@
 
 static void sleep_ms(int ms)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
 	while (nanosleep(&ts, &ts) != 0)
 		;
 }
@@ -81,13 +81,13 @@ static void expect_still(struct e2e *e, const char *when)
 	fprintf(stderr, "idle %s: %zu bytes in %d ms, %zu GETs\n", when, bytes, WINDOW_MS, gets);
 	/* At least four rounds really ran: one GET each at the very least. */
 	ck_assert_msg(gets >= 4, "%s: only %zu GETs in %d ms: is the refresh running?", when, gets,
-		      WINDOW_MS);
+	              WINDOW_MS);
 	if (bytes) {
 		char shown[700];
 		describe_bytes(e->t, mark, shown, sizeof shown);
 		e2e_dump(e, "idle screen wrote bytes");
 		ck_abort_msg("%s: %zu bytes written in %d ms with nothing changing: %s", when,
-			     bytes, WINDOW_MS, shown);
+		             bytes, WINDOW_MS, shown);
 	}
 }
 
@@ -105,8 +105,8 @@ static void rename_fleet(struct e2e *e, const cJSON *f, const char *name)
 
 START_TEST(idle_screen_writes_nothing)
 {
-	const char *args[] = { "--refresh", "1", NULL };
-	struct e2e_opts o = { .args = args };
+	const char *args[] = {"--refresh", "1", NULL};
+	struct e2e_opts o = {.args = args};
 	struct e2e *e = e2e_start("idle", &o);
 	cJSON *fleets = mockctl_get_all(e->mc, "/fleets?limit=100");
 	ck_assert_ptr_nonnull(fleets);

@@ -17,9 +17,9 @@
  * ka aa(Mc) ra virama(Mn) ya aa(Mc) la ya: 4 + 1 + 7 = 12 columns.  Three
  * times over it is longer than the name column, so the console must cut it
  * where the terminal will have drawn exactly the column's width. */
-#define DEVANAGARI                                                                         \
-	"\xE0\xA4\xB9\xE0\xA4\xBF\xE0\xA4\x82\xE0\xA4\xA6\xE0\xA5\x80 "                      \
-	"\xE0\xA4\x95\xE0\xA4\xBE\xE0\xA4\xB0\xE0\xA5\x8D\xE0\xA4\xAF\xE0\xA4\xBE\xE0\xA4\xB2" \
+#define DEVANAGARI                                                                                 \
+	"\xE0\xA4\xB9\xE0\xA4\xBF\xE0\xA4\x82\xE0\xA4\xA6\xE0\xA5\x80 "                            \
+	"\xE0\xA4\x95\xE0\xA4\xBE\xE0\xA4\xB0\xE0\xA5\x8D\xE0\xA4\xAF\xE0\xA4\xBE\xE0\xA4\xB2"     \
 	"\xE0\xA4\xAF"
 #define LONG_NAME DEVANAGARI " " DEVANAGARI " " DEVANAGARI
 
@@ -61,7 +61,7 @@ START_TEST(devanagari_name_keeps_the_columns)
 	long status = 0;
 	snprintf(url, sizeof url, "%s/fleets/%s", mockctl_base(e->mc), jstr(f0, "id"));
 	free(mockctl_http("POST", url, "{\"name\": \"" LONG_NAME "\", \"status\": \"active\"}",
-			  &status));
+	                  &status));
 	ck_assert_int_eq(status, 200);
 	E2E_WAIT(e, DEVANAGARI, 5000);
 	term_wait_idle(e->t, 2500, 8000); /* the change highlight is gone too */
