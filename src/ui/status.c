@@ -29,7 +29,7 @@ static void st_gap(struct status_pen *s)
 	st_put(s, " ", TE_STATUS);
 }
 
-static void st_badges(struct ui *ui, struct status_pen *s)
+static void st_badges(struct ui *ui, struct status_pen *s, bool brief)
 {
 	if (ui->o.live)
 		st_put(s, " LIVE ", TE_BADGE_LIVE);
@@ -43,8 +43,9 @@ static void st_badges(struct ui *ui, struct status_pen *s)
 		st_put(s, " READ-ONLY ", TE_BADGE_READONLY);
 	}
 	st_gap(s);
-	/* On a narrow screen the error matters more than who we are. */
-	if (s->width < 100)
+	/* On a narrow screen, or beside a long message, the message matters
+	 * more than who we are. */
+	if (s->width < 100 || brief)
 		return;
 	if (ui->o.account && *ui->o.account) {
 		st_put(s, ui->o.account, TE_STATUS);
@@ -91,18 +92,33 @@ static void st_refresh(struct ui *ui, struct status_pen *s)
 	}
 }
 
-static void st_counts(struct ui *ui, struct status_pen *s)
+static void st_counts_text(struct ui *ui, char *buf, size_t n, char *marked, size_t mn)
 {
-	char buf[96];
-	snprintf(buf, sizeof(buf), "%zu fleets %s %zu drivers%s", store_fleet_count(ui->store),
+	snprintf(buf, n, "%zu fleets %s %zu drivers%s", store_fleet_count(ui->store),
 		 text_glyph("·", "-"), store_driver_count(ui->store),
 		 ui->loading_fleets || ui->loading_drivers ? text_glyph(" loading…", " loading...")
 							   : "");
+	marked[0] = '\0';
+	if (ui->marks.n)
+		snprintf(marked, mn, "%zu marked", ui->marks.n);
+}
+
+/* Columns st_counts takes, its gaps included. */
+static int st_counts_width(struct ui *ui)
+{
+	char buf[96], marked[32];
+	st_counts_text(ui, buf, sizeof(buf), marked, sizeof(marked));
+	return text_width(buf) + 2 + (marked[0] ? text_width(marked) + 2 : 0);
+}
+
+static void st_counts(struct ui *ui, struct status_pen *s)
+{
+	char buf[96], marked[32];
+	st_counts_text(ui, buf, sizeof(buf), marked, sizeof(marked));
 	st_put(s, buf, TE_STATUS);
 	st_put(s, "  ", TE_STATUS);
-	if (ui->marks.n) {
-		snprintf(buf, sizeof(buf), "%zu marked", ui->marks.n);
-		st_put(s, buf, TE_ROW_MARKED);
+	if (marked[0]) {
+		st_put(s, marked, TE_ROW_MARKED);
 		st_put(s, "  ", TE_STATUS);
 	}
 }
@@ -134,6 +150,30 @@ static void st_hints(struct ui *ui, struct status_pen *s)
 	}
 }
 
+/* One layout of the line; brief leaves out the account, the key and the
+ * counts.  Returns whether the message (if any) got all its columns. */
+static bool st_layout(struct ui *ui, WINDOW *w, int width, bool brief)
+{
+	werase(w);
+	struct status_pen s = {w, 0, width};
+	st_badges(ui, &s, brief);
+	st_refresh(ui, &s);
+	/* A message (a save's confirmation, why an attach failed, an API
+	 * error and its request id) is read once; the counts are there again
+	 * next time, so they give way first. */
+	const char *msg = ui->message[0] ? ui->message : ui->error[0] ? ui->error : NULL;
+	if (!msg) {
+		st_counts(ui, &s);
+		st_hints(ui, &s);
+		return true;
+	}
+	if (!brief && s.x + st_counts_width(ui) + text_width(msg) <= width)
+		st_counts(ui, &s);
+	bool fits = s.x + text_width(msg) <= width;
+	st_put(&s, msg, ui->message[0] && !ui->message_error ? TE_MESSAGE : TE_ERROR);
+	return fits;
+}
+
 void status_draw(struct ui *ui)
 {
 	WINDOW *w = ui->status;
@@ -142,17 +182,8 @@ void status_draw(struct ui *ui)
 	int width = getmaxx(w);
 	leaveok(w, TRUE);
 	wbkgdset(w, (chtype)theme_attr(TE_STATUS) | ' ');
-	werase(w);
-	struct status_pen s = {w, 0, width};
-	st_badges(ui, &s);
-	st_refresh(ui, &s);
-	if (width >= 80 || !(ui->message[0] || ui->error[0]))
-		st_counts(ui, &s);
-	if (ui->message[0])
-		st_put(&s, ui->message, ui->message_error ? TE_ERROR : TE_MESSAGE);
-	else if (ui->error[0])
-		st_put(&s, ui->error, TE_ERROR);
-	else
-		st_hints(ui, &s);
+	/* Drawn into the window only; curses sends just the final cells. */
+	if (!st_layout(ui, w, width, false))
+		st_layout(ui, w, width, true);
 	wnoutrefresh(w);
 }

@@ -267,6 +267,9 @@ START_TEST(attach_failing_after_create_never_creates_twice)
 	ck_assert_uint_eq(mock_reqs_count(&log, "POST", NULL), 4);
 	mock_reqs_clear(&log);
 	ck_assert(term_wait_idle(e->t, 500, 5000));
+	/* The user is told the driver exists and why it is not in the fleet. */
+	E2E_WAIT(e, "created, but not attached", 3000);
+	E2E_WAIT(e, "HTTP 503", 1000);
 	/* A user who sees the form still open saves again. */
 	if (term_find(e->t, "New driver in ", NULL, NULL) == 0) {
 		e2e_form_save(e);
