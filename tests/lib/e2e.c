@@ -205,14 +205,15 @@ char *expect_money(int64_t minor, const char *currency, char *buf, size_t n)
 	expect_count((long long)(mag / div), units, sizeof units);
 	if (exp)
 		snprintf(frac, sizeof frac, ".%02" PRIu64, mag % div);
-	if (sym)
-		snprintf(buf, n, "%s%s%s%s", minor < 0 ? "-" : "", sym, units, frac);
-	else
-		snprintf(buf, n, "%s%s%s%s%s", minor < 0 ? "-" : "", units, frac,
-			 currency ? " " : "", currency ? currency : "");
-	if (!sym && currency)
-		for (char *p = buf + strlen(buf) - strlen(currency); *p; p++)
-			*p = (char)toupper((unsigned char)*p);
+	/* No symbol: the ISO code first, upper case ("CAD 31,051.82", as a
+	 * bank statement writes it; the seeded PLN, AED and CAD fleets). */
+	char code[8] = "";
+	for (size_t i = 0; currency && currency[i] && i + 1 < sizeof code; i++)
+		code[i] = (char)toupper((unsigned char)currency[i]);
+	if (!sym && code[0])
+		sym = code;
+	snprintf(buf, n, "%s%s%s%s%s", minor < 0 ? "-" : "", sym ? sym : "",
+		 sym == code ? " " : "", units, frac);
 	return buf;
 }
 

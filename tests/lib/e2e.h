@@ -76,7 +76,7 @@ char *e2e_row_with(struct e2e *e, const char *text);
 void e2e_wait_str(struct e2e *e, const char *text, int ms);
 
 /* Money the way the contract and design say a person reads it ("€18.75",
- * "$1,234.56", "¥1,875", "-€3.00"): written here independently of the
+ * "$1,234.56", "¥1,875", "-€3.00", "CAD 31,051.82"): written here independently of the
  * console's money.c so the test is an oracle, not a mirror. */
 char *expect_money(int64_t minor, const char *currency, char *buf, size_t n);
 /* Integer with thousands separators ("4,825"). */
