@@ -48,15 +48,16 @@ CONSOLE="$BUILD_DIR/chargetui"
 status=0
 
 # shot NAME [ct_shot actions...] -- [console args...]
-# Every shot first waits until the fleets pane is up and nothing is
-# "loading…" any more, so the picture holds data.
+# Every shot first waits until the fleets pane is up (SHOT_WAIT: other
+# text to wait for) and nothing is "loading…" any more, so the picture
+# holds data.
 shot() {
 	name=$1
 	shift
 	if "$SHOT" --out "$OUT/$name.png" --text "$BUILD_DIR/$name.txt" \
 		--env "HOME=$HOME_DIR" --env "XDG_CONFIG_HOME=$HOME_DIR/config" \
 		--env "XDG_STATE_HOME=$HOME_DIR/state" \
-		--wait "Fleets (" --gone "loading" "$@"; then
+		--wait "${SHOT_WAIT:-Fleets (}" --gone "loading" "$@"; then
 		echo "screenshots: $OUT/$name.png"
 	else
 		echo "screenshots: $name.png FAILED (screen text in $BUILD_DIR/$name.txt)" >&2
@@ -71,5 +72,7 @@ shot help --keys '?' -- "$CONSOLE" --demo
 shot theme-light -- "$CONSOLE" --demo --theme light
 shot theme-mono -- "$CONSOLE" --demo --theme mono
 shot form --keys 'j' --keys '<Tab>' --keys 'j' --keys 'e' -- "$CONSOLE" --demo
+# The kiosk wall has no fleets pane; the second fleet has drivers and totals.
+SHOT_WAIT="KIOSK" shot kiosk --keys "<Down>" --wait "FLEET 2 OF" -- "$CONSOLE" --demo --kiosk
 
 exit $status

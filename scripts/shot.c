@@ -22,6 +22,7 @@
 #include FT_FREETYPE_H
 #include <png.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,12 +174,18 @@ static int render(struct term *t, struct canvas *c, const char *out)
 	c->px = malloc((size_t)c->w * c->h * 3);
 	if (!c->px)
 		return -1;
-	/* The margin takes the top-left cell's background, so a theme that
-	 * paints its own background (light) is not framed in the default. */
-	struct term_cell_attrs a0;
+	/* The margin takes the top-left cell's background when the top-right
+	 * cell shares it, so a theme that paints its own background
+	 * (light) is not framed in the default, and a badge in a corner (the
+	 * kiosk wall's) does not frame the picture in its colour. */
+	struct term_cell_attrs a0, ac;
 	const uint8_t *margin = DEF_BG;
-	if (term_cell_attrs(t, 0, 0, &a0) == 0 && !a0.bg_default && !a0.reverse)
-		margin = a0.bg_rgb;
+	if (term_cell_attrs(t, 0, 0, &a0) == 0 && !a0.bg_default && !a0.reverse) {
+		bool same = term_cell_attrs(t, 0, cols - 1, &ac) == 0 && !ac.bg_default &&
+			    !ac.reverse && memcmp(ac.bg_rgb, a0.bg_rgb, sizeof a0.bg_rgb) == 0;
+		if (same)
+			margin = a0.bg_rgb;
+	}
 	fill(c, 0, 0, c->w, c->h, margin, 255);
 	for (int r = 0; r < rows; r++)
 		for (int col = 0; col < cols; col++) {
