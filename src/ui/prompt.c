@@ -2,6 +2,8 @@
  * prompt.c — the input line at the bottom: `/` filters the list as you type
  * (Enter keeps the filter, Esc clears it), `:` takes a command (Enter runs
  * it, Esc drops it).  Typed text is UTF-8; controls are never inserted.
+ * The line is the forms' line editor (form.h): arrows, Home/End, ^A ^E ^K
+ * ^U ^W and Delete work as in readline.
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,11 +13,16 @@
 #include "chargetui/sanitize.h"
 #include "ui_priv.h"
 
+/* Bytes a line may hold: a filter or a command, not a document. */
+#define PROMPT_MAX 255
+
 unsigned prompt_open(struct ui *ui, int mode)
 {
 	struct prompt *pr = &ui->prompt;
+	led_free(&pr->ed);
 	memset(pr, 0, sizeof(*pr));
 	pr->mode = mode;
+	const char *start = "";
 	if (mode == '/') {
 		int f = ui->focus == UI_P_FLEETS || ui->focus == UI_P_FLEET_DETAIL ? UI_P_FLEETS
 		                                                                   : UI_P_DRIVERS;
@@ -23,10 +30,14 @@ unsigned prompt_open(struct ui *ui, int mode)
 		struct list_state *ls = list_state(pr->target);
 		snprintf(pr->saved, sizeof(pr->saved), "%s", ls->filter);
 		/* Start from the current filter, so `/` then typing refines it. */
-		snprintf(pr->buf, sizeof(pr->buf), "%s", ls->filter);
-		pr->len = strlen(pr->buf);
+		start = ls->filter;
 		if (f != ui->focus)
 			ui_focus(ui, f);
+	}
+	if (led_set(&pr->ed, start) != 0) {
+		pr->mode = 0;
+		ui_message(ui, true, "out of memory");
+		return UI_HANDLED | UI_REDRAW;
 	}
 	curs_set(1);
 	return UI_HANDLED | UI_REDRAW;
@@ -35,74 +46,33 @@ unsigned prompt_open(struct ui *ui, int mode)
 static void prompt_close(struct ui *ui)
 {
 	ui->prompt.mode = 0;
+	led_free(&ui->prompt.ed);
 	curs_set(0);
 }
 
-static size_t utf8_encode(unsigned cp, char out[4])
+void prompt_free(struct ui *ui)
 {
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xc0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xe0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	out[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
-static void prompt_backspace(struct prompt *pr)
-{
-	while (pr->len > 0) {
-		unsigned char c = (unsigned char)pr->buf[--pr->len];
-		if ((c & 0xc0) != 0x80)
-			break;
-	}
-	pr->buf[pr->len] = '\0';
-}
-
-/* Ctrl-W: the word before the cursor and the blanks after it. */
-static void prompt_kill_word(struct prompt *pr)
-{
-	while (pr->len > 0 && pr->buf[pr->len - 1] == ' ')
-		pr->len--;
-	while (pr->len > 0 && pr->buf[pr->len - 1] != ' ')
-		pr->len--;
-	pr->buf[pr->len] = '\0';
+	led_free(&ui->prompt.ed);
 }
 
 static void prompt_insert(struct prompt *pr, unsigned cp)
 {
-	char enc[4];
 	if (cp > 0x10ffff || (text_ascii() && cp >= 0x80))
 		return;
-	size_t n = utf8_encode(cp, enc);
 	/* A control, bidi override or invisible format never enters the line
-	 * (SAN-12): what is typed here is what the filter searches for. */
-	if (!san_input_ok(enc, n) || pr->len + n >= sizeof(pr->buf))
+	 * (SAN-12, led_insert_cp refuses it): what is typed here is what the
+	 * filter searches for. */
+	if (pr->ed.len + 4 > PROMPT_MAX)
 		return;
-	memcpy(pr->buf + pr->len, enc, n);
-	pr->len += n;
-	pr->buf[pr->len] = '\0';
+	(void)led_insert_cp(&pr->ed, (uint32_t)cp);
 }
 
 static unsigned prompt_finish(struct ui *ui, bool accept)
 {
 	struct prompt *pr = &ui->prompt;
 	int mode = pr->mode;
-	char line[sizeof(pr->buf)];
-	snprintf(line, sizeof(line), "%s", pr->buf);
+	char line[PROMPT_MAX + 1];
+	snprintf(line, sizeof(line), "%s", pr->ed.buf ? pr->ed.buf : "");
 	prompt_close(ui);
 	if (mode == '/') {
 		list_set_filter(pr->target, accept ? line : "");
@@ -117,11 +87,11 @@ static void prompt_complete(struct prompt *pr)
 {
 	static const char *const cmds[] = {"fleet",  "driver", "sort", "theme",
 	                                   "filter", "all",    "q"};
-	if (pr->mode != ':' || strchr(pr->buf, ' '))
+	if (pr->mode != ':' || strchr(pr->ed.buf, ' ') || pr->ed.cur != pr->ed.len)
 		return;
 	char common[64] = "";
 	int matches = 0;
-	size_t len = pr->len;
+	size_t len = pr->ed.len;
 	int total = (int)(sizeof(cmds) / sizeof(cmds[0])) + action_count();
 	for (int i = 0; i < total; i++) {
 		const char *name = NULL;
@@ -129,7 +99,7 @@ static void prompt_complete(struct prompt *pr)
 			name = cmds[i];
 		else if (action_get(i - (int)(sizeof(cmds) / sizeof(cmds[0]))))
 			name = action_get(i - (int)(sizeof(cmds) / sizeof(cmds[0])))->name;
-		if (!name || strncmp(name, pr->buf, len) != 0)
+		if (!name || strncmp(name, pr->ed.buf, len) != 0)
 			continue;
 		if (matches++ == 0) {
 			snprintf(common, sizeof(common), "%s", name);
@@ -142,8 +112,9 @@ static void prompt_complete(struct prompt *pr)
 	}
 	if (!matches || strlen(common) <= len)
 		return;
-	snprintf(pr->buf, sizeof(pr->buf), "%s%s", common, matches == 1 ? " " : "");
-	pr->len = strlen(pr->buf);
+	char line[96];
+	snprintf(line, sizeof(line), "%s%s", common, matches == 1 ? " " : "");
+	(void)led_set(&pr->ed, line); /* on ENOMEM the old line stays */
 }
 
 /* A paste goes into the line whole, or not at all with a word why; it is
@@ -159,15 +130,40 @@ static void prompt_paste(struct ui *ui, struct prompt *pr)
 		for (size_t i = 0; i < n && !why; i++)
 			if ((unsigned char)p->text[i] >= 0x80)
 				why = "only ASCII can be typed here (paste refused)";
-	if (!why && pr->len + n >= sizeof(pr->buf))
+	if (!why && pr->ed.len + n > PROMPT_MAX)
 		why = "too long for the input line (paste refused)";
-	if (why) {
+	if (!why && n && led_insert_str(&pr->ed, p->text, n) != 0)
+		why = "control or invisible characters are not allowed (paste refused)";
+	if (why)
 		ui_message(ui, true, "%s", why);
-		return;
+}
+
+/* Keys that move in or cut the line (readline's); false: not one. */
+static bool prompt_edit_key(struct prompt *pr, const struct key_event *ev)
+{
+	struct led *e = &pr->ed;
+	int c = ev->code;
+	if (ev->is_code) {
+		switch (c) {
+		case KEY_LEFT: led_left(e); return true;
+		case KEY_RIGHT: led_right(e); return true;
+		case KEY_HOME: led_home(e); return true;
+		case KEY_END: led_end(e); return true;
+		case KEY_DC: led_delete(e); return true;
+		default: return false;
+		}
 	}
-	memcpy(pr->buf + pr->len, p->text, n);
-	pr->len += n;
-	pr->buf[pr->len] = '\0';
+	switch (c) {
+	case 1: led_home(e); return true;          /* ^A */
+	case 2: led_left(e); return true;          /* ^B */
+	case 4: led_delete(e); return true;        /* ^D */
+	case 5: led_end(e); return true;           /* ^E */
+	case 6: led_right(e); return true;         /* ^F */
+	case 11: led_kill_to_end(e); return true;  /* ^K */
+	case 21: led_kill_to_start(e); return true; /* ^U */
+	case 23: led_kill_word(e); return true;    /* ^W */
+	default: return false;
+	}
 }
 
 unsigned prompt_key(struct ui *ui, const struct key_event *ev)
@@ -181,14 +177,11 @@ unsigned prompt_key(struct ui *ui, const struct key_event *ev)
 	else if ((!ev->is_code && (c == '\n' || c == '\r')) || (ev->is_code && c == KEY_ENTER))
 		return prompt_finish(ui, true);
 	else if ((ev->is_code && c == KEY_BACKSPACE) || (!ev->is_code && (c == 127 || c == 8))) {
-		if (pr->len == 0 && pr->mode == ':')
+		if (pr->ed.len == 0 && pr->mode == ':')
 			return prompt_finish(ui, false); /* vim: backspace on empty leaves */
-		prompt_backspace(pr);
-	} else if (!ev->is_code && c == 21) { /* Ctrl-U */
-		pr->len = 0;
-		pr->buf[0] = '\0';
-	} else if (!ev->is_code && c == 23) { /* Ctrl-W */
-		prompt_kill_word(pr);
+		led_backspace(&pr->ed);
+	} else if (prompt_edit_key(pr, ev)) {
+		/* moved or cut */
 	} else if (!ev->is_code && c == '\t') {
 		prompt_complete(pr);
 	} else if (!ev->is_code && c >= 0x20) {
@@ -197,8 +190,16 @@ unsigned prompt_key(struct ui *ui, const struct key_event *ev)
 		return UI_HANDLED;
 	}
 	if (pr->mode == '/') /* incremental: the list follows every key */
-		list_set_filter(pr->target, pr->buf);
+		list_set_filter(pr->target, pr->ed.buf);
 	return UI_HANDLED | UI_REDRAW;
+}
+
+/* Columns of the first n bytes of s, as drawn. */
+static int prompt_prefix_width(const char *s, size_t n)
+{
+	char tmp[PROMPT_MAX + 1];
+	snprintf(tmp, sizeof(tmp), "%.*s", (int)n, s);
+	return text_width(tmp);
 }
 
 void prompt_draw(struct ui *ui)
@@ -212,19 +213,22 @@ void prompt_draw(struct ui *ui)
 	char lead[2] = {(char)pr->mode, '\0'};
 	wattrset(w, (attr_t)theme_attr(TE_PROMPT));
 	mvwaddstr(w, 0, 0, lead);
-	/* Show the end of a line longer than the screen (the cursor is there). */
-	const char *shown = pr->buf;
-	while (text_width(shown) > width - 3 && *shown) {
-		shown++;
-		while ((*shown & 0xc0) == 0x80)
-			shown++;
+	/* A line longer than the screen scrolls so the cursor stays in view. */
+	const char *line = pr->ed.buf ? pr->ed.buf : "";
+	int cur = led_cursor_col(&pr->ed), room = width - 3;
+	size_t skip = 0;
+	while (skip < pr->ed.cur && cur - prompt_prefix_width(line, skip) > room) {
+		skip++;
+		while (skip < pr->ed.len && (line[skip] & 0xc0) == 0x80)
+			skip++;
 	}
-	int x = 1 + text_put(w, 0, 1, width - 2, shown, 0, theme_attr(TE_PROMPT));
+	int x = 1 + text_put(w, 0, 1, width - 2, line + skip, 0, theme_attr(TE_PROMPT));
 	/* The line covers the status line: an error (a refused paste) is
 	 * shown at its right end, where the typing is not. */
 	int mw = ui->message_error ? text_width(ui->message) : 0;
 	if (mw > 0 && x + 2 + mw < width)
 		text_put(w, 0, width - 1 - mw, mw, ui->message, 0, theme_attr(TE_ERROR));
-	wmove(w, 0, x < width ? x : width - 1);
+	int cx = 1 + cur - prompt_prefix_width(line, skip);
+	wmove(w, 0, cx < width ? cx : width - 1);
 	wnoutrefresh(w);
 }

@@ -170,6 +170,24 @@ static bool term_paste_family(const char *t)
 	return false;
 }
 
+/* Home and End as xterm sends them in both cursor-key modes.  Some
+ * terminfo entries name only one form (tmux-256color's End is ESC [4~
+ * while tmux itself, outside application mode, sends ESC O F or ESC [F),
+ * and an unknown sequence would reach us as Esc plus letters. */
+static void term_home_end_keys(void)
+{
+	static const struct {
+		const char *seq;
+		int code;
+	} keys[] = {
+	    {"\033OH", KEY_HOME}, {"\033OF", KEY_END}, {"\033[H", KEY_HOME}, {"\033[F", KEY_END},
+	    {"\033[1~", KEY_HOME}, {"\033[4~", KEY_END}, {"\033[7~", KEY_HOME}, {"\033[8~", KEY_END},
+	};
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (key_defined(keys[i].seq) == 0) /* never rebind what terminfo says */
+			define_key(keys[i].seq, keys[i].code);
+}
+
 /* SAN-12: bracketed paste, so pasted text reaches us as one paste and not
  * as keys (paste.h).  The markers are bound on every terminal, so one that
  * passes a pasted ESC [201~ through still has it refused; the mode is
@@ -240,6 +258,7 @@ int term_start(bool kiosk, char *err, size_t n)
 	term_install_crash_handler();
 	term_modes();
 	term_paste_start();
+	term_home_end_keys();
 	(void)kiosk; /* kiosk differs in what keys do (ui.c), not in tty modes */
 	/* Paint the empty screen once, so a later wgetch has nothing of
 	 * stdscr's to refresh over the panes. */

@@ -97,6 +97,7 @@ void ui_free(struct ui *ui)
 		delwin(ui->status);
 	hl_free(&ui->hl);
 	mark_clear(&ui->marks);
+	prompt_free(ui);
 	free(ui);
 }
 

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "chargetui/form.h"
 #include "chargetui/pane.h"
 #include "chargetui/store.h"
 #include "chargetui/theme.h"
@@ -122,8 +123,7 @@ struct pane *help_dialog_new(struct ui *ui);
 /* --- the input line (/ filter and : command) --- */
 struct prompt {
 	int mode;      /* 0: closed, '/' or ':' */
-	char buf[256]; /* UTF-8 */
-	size_t len;
+	struct led ed; /* the line and its cursor; owned, freed on close */
 	struct pane *target; /* the list a filter applies to */
 	char saved[256];     /* filter before the prompt opened (Esc restores "") */
 };
@@ -197,6 +197,7 @@ void status_draw(struct ui *ui);
 unsigned prompt_open(struct ui *ui, int mode);
 unsigned prompt_key(struct ui *ui, const struct key_event *ev);
 void prompt_draw(struct ui *ui);
+void prompt_free(struct ui *ui); /* the open line's memory, if any */
 /* cmd.c */
 unsigned cmd_exec(struct ui *ui, const char *line);
 /* Select a driver the store knows, clearing a filter or scope that hides it. */

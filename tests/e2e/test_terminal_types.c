@@ -73,6 +73,52 @@ START_TEST(c_locale_draws_ascii_only)
 }
 END_TEST
 
+/* Home and End as terminals really send them, in both cursor-key forms,
+ * under tmux's terminfo (whose End is ESC [4~ while tmux sends ESC O F or
+ * ESC [F): each moves the cursor in the command line, none leaks in as Esc
+ * plus letters. */
+START_TEST(home_and_end_work_in_every_form_under_tmux)
+{
+	struct e2e_opts o = { .term = "tmux-256color" };
+	struct e2e *e = e2e_start("terminal_home_end", &o);
+	E2E_WAIT(e, "Fleets (", 10000);
+	ck_assert(term_wait_idle(e->t, 300, 5000));
+	static const char *const home[] = { "\033OH", "\033[H", "\033[1~" };
+	static const char *const end[] = { "\033OF", "\033[F", "\033[4~" };
+	for (int i = 0; i < 3; i++) {
+		term_send_keys(e->t, ":abc");
+		ck_assert(term_wait_idle(e->t, 150, 3000));
+		term_send_keys(e->t, home[i]);
+		ck_assert(term_wait_idle(e->t, 150, 3000));
+		term_send_keys(e->t, "X");
+		ck_assert(term_wait_idle(e->t, 150, 3000));
+		term_send_keys(e->t, end[i]);
+		ck_assert(term_wait_idle(e->t, 150, 3000));
+		term_send_keys(e->t, "Y");
+		if (!term_wait_for(e->t, ":XabcY", 3000))
+			e2e_dump(e, "after :abc Home X End Y");
+		ck_assert_msg(term_wait_for(e->t, ":XabcY", 100), "Home/End form %d not understood", i);
+		term_send_key(e->t, TK_ESC);
+		ck_assert(term_wait_gone(e->t, ":XabcY", 3000));
+	}
+	/* The rest of readline in the same line: Left, ^A, ^E, ^W. */
+	term_send_keys(e->t, ":abd");
+	ck_assert(term_wait_idle(e->t, 150, 3000));
+	term_send_key(e->t, TK_LEFT);
+	term_send_keys(e->t, "c");
+	ck_assert(term_wait_idle(e->t, 150, 3000));
+	term_send_keys(e->t, "\x01Z");
+	E2E_WAIT(e, ":Zabcd", 3000);
+	term_send_keys(e->t, "\x05 tail\x17");
+	ck_assert(term_wait_idle(e->t, 150, 3000));
+	E2E_WAIT(e, ":Zabcd ", 3000);
+	ck_assert_msg(term_find(e->t, ":Zabcd tail", NULL, NULL) != 0, "^W left the word");
+	term_send_key(e->t, TK_ESC);
+	ck_assert(!term_exited(e->t));
+	e2e_finish(e);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("terminal_types");
@@ -80,6 +126,7 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, dumb_terminal_gets_a_clear_error);
 	tcase_add_test(tc, c_locale_draws_ascii_only);
+	tcase_add_test(tc, home_and_end_work_in_every_form_under_tmux);
 	suite_add_tcase(s, tc);
 	return s;
 }
