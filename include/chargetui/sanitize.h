@@ -62,6 +62,9 @@ int san_width(const char *s);
 /* Width of one code point: 0 (combining, zero-width), 1, 2 (East Asian wide,
  * emoji), or -1 (control / non-printable). */
 int san_wcwidth(unsigned cp);
+/* The UTF-8 bytes of code point cp (<= 0x10FFFF) into out; returns 1-4.
+ * The one encoder the console uses (sanitizer, line editor, paste). */
+size_t san_utf8_encode(unsigned cp, char out[4]);
 
 /* True if s (typed by a user) may be sent to the API: valid UTF-8, no C0, DEL,
  * C1, bidi overrides or invisible format characters (SAN-12). */

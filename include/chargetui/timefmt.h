@@ -19,6 +19,9 @@ char *ts_format_rfc3339(int64_t ms, char *buf, size_t n);
  * and hold only [A-Za-z0-9/_+-], no "..".  Returns buf.  Both formatters clamp
  * to years 0000..9999. */
 char *ts_format_local(int64_t ms, const char *tz, char *buf, size_t n);
+/* "14:03:09" in the process's local time, or "--:--:--" when ms <= 0: the
+ * status line's and the kiosk wall's clock.  Returns buf. */
+char *ts_format_clock(int64_t ms, char *buf, size_t n);
 /* Wall clock now, ms since epoch; monotonic seconds. */
 int64_t ts_now_ms(void);
 double ts_mono(void);

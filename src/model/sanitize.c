@@ -126,7 +126,7 @@ bad:
 	return 1;
 }
 
-static size_t san_encode(unsigned cp, char *t)
+size_t san_utf8_encode(unsigned cp, char t[4])
 {
 	if (cp < 0x80) {
 		t[0] = (char)cp;
@@ -257,10 +257,10 @@ static void san_put_mark(struct san_out *o, unsigned cp, int *marks)
 		return;
 	}
 	if (*marks < 0 && o->mode != SAN_MODE_LOG) {
-		n = san_encode(0x25CC, t);
+		n = san_utf8_encode(0x25CC, t);
 		w = 1;
 	}
-	n += san_encode(cp, t + n);
+	n += san_utf8_encode(cp, t + n);
 	san_put(o, t, n, w);
 	*marks = *marks < 0 ? 1 : *marks + 1;
 }
@@ -304,7 +304,7 @@ static void san_put_cp(struct san_out *o, unsigned cp, int *marks)
 	else if (o->mode == SAN_MODE_LOG && cp == '\\')
 		san_put(o, "\\\\", 2, 0);
 	else
-		san_put(o, t, san_encode(cp, t), w);
+		san_put(o, t, san_utf8_encode(cp, t), w);
 }
 
 static void san_run(const char *in, size_t len, struct san_out *o)

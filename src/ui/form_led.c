@@ -53,30 +53,6 @@ static uint32_t led_decode(const char *s, size_t n, size_t *len)
 	return cp;
 }
 
-static size_t led_encode(uint32_t cp, char out[4])
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xC0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xE0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	out[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
 static int led_reserve(struct led *e, size_t need)
 {
 	if (need + 1 <= e->cap)
@@ -159,7 +135,7 @@ int led_insert_cp(struct led *e, uint32_t cp)
 	char enc[4];
 	if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
 		return 1;
-	size_t n = led_encode(cp, enc);
+	size_t n = san_utf8_encode(cp, enc);
 	if (!san_input_ok(enc, n))
 		return 1;
 	if (led_reserve(e, e->len + n) != 0)

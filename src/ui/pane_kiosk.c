@@ -18,6 +18,7 @@
 #include "chargetui/kiosk.h"
 #include "chargetui/money.h"
 #include "chargetui/store.h"
+#include "chargetui/timefmt.h"
 #include "ui_priv.h"
 
 #define KP_NEXT 3 /* fleets named in the strip as coming next */
@@ -141,18 +142,10 @@ static void kp_centre(WINDOW *w, int y, int x, int width, const char *raw, enum 
 	text_put(w, y, x + (width - tw) / 2, width, raw, 0, theme_attr(e));
 }
 
-/* The same clock as the status line's: when the data last changed (so it
+/* Badges, "FLEET k OF n" and the status line's clock (ts_format_clock):
+ * when the data last changed (so it
  * moves only when something on screen does), and when stale, since when
  * the refreshes have failed.  Nothing here ticks. */
-static void kp_clock(int64_t ms, char *buf, size_t n)
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-	snprintf(buf, n, "--:--:--");
-	if (ms > 0 && localtime_r(&t, &tm))
-		strftime(buf, n, "%H:%M:%S", &tm);
-}
-
 static void kp_header(struct pane *p, struct ui *ui)
 {
 	struct list_state *ls = kp_fleets(ui);
@@ -168,10 +161,10 @@ static void kp_header(struct pane *p, struct ui *ui)
 	else
 		snprintf(buf, sizeof(buf), " FLEETS ");
 	x += text_put(p->win, 0, x, p->w - x, buf, 0, theme_attr(TE_KIOSK_LABEL));
-	kp_clock(ui->data_ms, hms, sizeof(hms));
+	ts_format_clock(ui->data_ms, hms, sizeof(hms));
 	snprintf(buf, sizeof(buf), "last change %s ", hms);
 	if (ui->stale) {
-		kp_clock(ui->refreshed_ms, hms, sizeof(hms));
+		ts_format_clock(ui->refreshed_ms, hms, sizeof(hms));
 		if (ui->refreshed_ms > 0)
 			snprintf(stale, sizeof(stale), " STALE since %s ", hms);
 		else

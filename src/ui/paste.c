@@ -55,30 +55,6 @@ bool paste_stale(const struct paste *p, double now)
 	return p->active && now - p->last > PASTE_STALE_S;
 }
 
-static size_t paste_encode(unsigned cp, char out[4])
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xc0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xe0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	out[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
 /* Keep one pasted character, or note why the paste cannot be taken.  A
  * refused character is not kept: the paste will not be inserted anyway. */
 static void paste_add_char(struct paste *p, int code)
@@ -105,7 +81,7 @@ static void paste_add_char(struct paste *p, int code)
 		paste_refuse(p, PASTE_MSG_CONTROL);
 		return;
 	}
-	size_t n = paste_encode(cp, enc);
+	size_t n = san_utf8_encode(cp, enc);
 	if (!san_input_ok(enc, n)) {
 		paste_refuse(p, PASTE_MSG_CONTROL);
 		return;

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "chargetui/store.h"
+#include "chargetui/timefmt.h"
 #include "ui_priv.h"
 
 struct status_pen {
@@ -58,15 +59,6 @@ static void st_badges(struct ui *ui, struct status_pen *s, bool brief)
 	}
 }
 
-static void st_clock(int64_t ms, char *buf, size_t n)
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-	snprintf(buf, n, "--:--:--");
-	if (ms > 0 && localtime_r(&t, &tm))
-		strftime(buf, n, "%H:%M:%S", &tm);
-}
-
 /* The clock is when the data on screen last changed or loaded (data_ms,
  * see reply.c), not when it was last polled: a refresh round that finds nothing new leaves the whole
  * screen as it was, so an idle console writes nothing.  Freshness is said
@@ -76,13 +68,13 @@ static void st_clock(int64_t ms, char *buf, size_t n)
 static void st_refresh(struct ui *ui, struct status_pen *s)
 {
 	char buf[64], hms[16];
-	st_clock(ui->data_ms, hms, sizeof(hms));
+	ts_format_clock(ui->data_ms, hms, sizeof(hms));
 	snprintf(buf, sizeof(buf), "%s %s", text_glyph("⟳", "@"), hms);
 	st_put(s, buf, TE_STATUS);
 	st_gap(s);
 	if (ui->stale) {
 		if (ui->refreshed_ms > 0) {
-			st_clock(ui->refreshed_ms, hms, sizeof(hms));
+			ts_format_clock(ui->refreshed_ms, hms, sizeof(hms));
 			snprintf(buf, sizeof(buf), " stale since %s ", hms);
 		} else {
 			snprintf(buf, sizeof(buf), " stale ");

@@ -216,29 +216,27 @@ START_TEST(control_characters_are_refused_at_the_field)
 }
 END_TEST
 
-/* SAN-12: a pasted "ESC [201~" (the end of a bracketed paste, as a
- * terminal without paste mode passes it through) is refused with an inline
- * error, like any other control character; neither it nor its tail is
- * sent.  Typed into the free-text License number field, then Enter and
- * save the way a user would. */
-START_TEST(pasted_esc_sequence_is_refused_at_the_field)
+/* The edit form of a one-fleet driver open, editing License number (free
+ * text) with "LIC" typed: where the paste tests paste.  *since is the
+ * request log's position before the form opened. */
+static struct e2e *start_in_license_field(const char *name, cJSON **drv, long *since)
 {
 	char id[96];
-	cJSON *drv;
-	struct e2e *e = e2e_form_start_at("form_retry_pasted_esc", NULL, text_plain, one_fleet, id,
-					  sizeof id, &drv);
-	long since = mockctl_last_seq(e->mc);
+	struct e2e *e = e2e_form_start_at(name, NULL, text_plain, one_fleet, id, sizeof id, drv);
+	*since = mockctl_last_seq(e->mc);
 	e2e_form_open(e);
-	for (int i = 0; i < 3; i++) /* Name Email Phone -> License number (free text) */
+	for (int i = 0; i < 3; i++) /* Name Email Phone -> License number */
 		term_send_key(e->t, TK_TAB);
 	term_send_key(e->t, TK_ENTER);
 	term_send_keys(e->t, "\x15LIC");
 	ck_assert(term_wait_idle(e->t, 200, 3000));
-	term_send_keys(e->t, "\x1b[201~0029"); /* one paste: as one write */
-	bool shown = term_wait_for(e->t, "control or invisible", 3000);
-	if (!shown)
-		e2e_dump(e, "after a pasted ESC [201~");
-	/* Whatever happened, finish the way a user would and check the wire. */
+	return e;
+}
+
+/* Finish the way a user would (Enter, save) and fail if any request since
+ * `since` carried either string in its body. */
+static void save_then_assert_not_sent(struct e2e *e, long since, const char *a, const char *b)
+{
 	term_send_key(e->t, TK_ENTER);
 	term_wait_idle(e->t, 200, 3000);
 	e2e_form_save(e);
@@ -246,10 +244,28 @@ START_TEST(pasted_esc_sequence_is_refused_at_the_field)
 	struct mock_reqs log;
 	ck_assert_int_eq(mockctl_requests(e->mc, since, &log), 0);
 	for (size_t i = 0; i < log.n; i++)
-		ck_assert_msg(!log.v[i].body || (!strstr(log.v[i].body, "201~") &&
-						 !strstr(log.v[i].body, "\\u001b")),
+		ck_assert_msg(!log.v[i].body ||
+				      (!strstr(log.v[i].body, a) && !strstr(log.v[i].body, b)),
 			      "sent %s", log.v[i].body);
 	mock_reqs_clear(&log);
+}
+
+/* SAN-12: a pasted "ESC [201~" (the end of a bracketed paste, as a
+ * terminal without paste mode passes it through) is refused with an inline
+ * error, like any other control character; neither it nor its tail is
+ * sent.  Typed into the free-text License number field, then Enter and
+ * save the way a user would. */
+START_TEST(pasted_esc_sequence_is_refused_at_the_field)
+{
+	cJSON *drv;
+	long since;
+	struct e2e *e = start_in_license_field("form_retry_pasted_esc", &drv, &since);
+	term_send_keys(e->t, "\x1b[201~0029"); /* one paste: as one write */
+	bool shown = term_wait_for(e->t, "control or invisible", 3000);
+	if (!shown)
+		e2e_dump(e, "after a pasted ESC [201~");
+	/* Whatever happened, finish the way a user would and check the wire. */
+	save_then_assert_not_sent(e, since, "201~", "\\u001b");
 	ck_assert_msg(shown, "no inline error for a pasted ESC [201~ (SAN-12)");
 	cJSON_Delete(drv);
 	e2e_finish(e);
@@ -295,31 +311,13 @@ END_TEST
  * inserted, the arrow does not move the cursor, and nothing is sent. */
 START_TEST(a_bracketed_paste_with_an_escape_is_refused_whole)
 {
-	char id[96];
 	cJSON *drv;
-	struct e2e *e = e2e_form_start_at("form_retry_paste_refused", NULL, text_plain, one_fleet,
-					  id, sizeof id, &drv);
-	long since = mockctl_last_seq(e->mc);
-	e2e_form_open(e);
-	for (int i = 0; i < 3; i++) /* Name Email Phone -> License number (free text) */
-		term_send_key(e->t, TK_TAB);
-	term_send_key(e->t, TK_ENTER);
-	term_send_keys(e->t, "\x15LIC");
-	ck_assert(term_wait_idle(e->t, 200, 3000));
+	long since;
+	struct e2e *e = start_in_license_field("form_retry_paste_refused", &drv, &since);
 	term_send_keys(e->t, "\x1b[200~PASTED\x1b[DXY\x1b[201~");
 	E2E_WAIT(e, "control or invisible", 3000);
 	ck_assert_msg(!term_wait_for(e->t, "PASTED", 300), "refused paste was inserted");
-	term_send_key(e->t, TK_ENTER);
-	term_wait_idle(e->t, 200, 3000);
-	e2e_form_save(e);
-	term_wait_idle(e->t, 800, 5000);
-	struct mock_reqs log;
-	ck_assert_int_eq(mockctl_requests(e->mc, since, &log), 0);
-	for (size_t i = 0; i < log.n; i++)
-		ck_assert_msg(!log.v[i].body || (!strstr(log.v[i].body, "PASTED") &&
-						 !strstr(log.v[i].body, "XY")),
-			      "sent %s", log.v[i].body);
-	mock_reqs_clear(&log);
+	save_then_assert_not_sent(e, since, "PASTED", "XY");
 	cJSON_Delete(drv);
 	e2e_finish(e);
 }

@@ -201,6 +201,23 @@ START_TEST(test_local_threads)
 }
 END_TEST
 
+START_TEST(test_format_clock)
+{
+	char b[16];
+	setenv("TZ", "UTC", 1);
+	tzset();
+	ck_assert_str_eq(ts_format_clock(0, b, sizeof b), "--:--:--");
+	ck_assert_str_eq(ts_format_clock(-5, b, sizeof b), "--:--:--");
+	/* 2026-11-25T08:33:56.900Z: seconds, not rounded up. */
+	ck_assert_str_eq(ts_format_clock(1795595636900LL, b, sizeof b), "08:33:56");
+	setenv("TZ", "Asia/Tokyo", 1);
+	tzset();
+	ck_assert_str_eq(ts_format_clock(1795595636900LL, b, sizeof b), "17:33:56");
+	unsetenv("TZ");
+	tzset();
+}
+END_TEST
+
 static Suite *time_suite(void)
 {
 	Suite *s = suite_create("timefmt");
@@ -212,6 +229,7 @@ static Suite *time_suite(void)
 	tcase_add_test(t, test_local_does_not_touch_tz);
 	tcase_add_test(t, test_local_threads);
 	tcase_add_test(t, test_clocks);
+	tcase_add_test(t, test_format_clock);
 	suite_add_tcase(s, t);
 	return s;
 }
