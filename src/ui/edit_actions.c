@@ -382,12 +382,16 @@ static void ed_detach_question(struct ui *ui, struct ed *e)
 {
 	char dn[128], fn[128];
 	const struct driver *d = store_driver(ui_store(ui), e->driver_id);
-	/* A question cut short by very long names still reads; the return value
-	 * is taken only to say that truncation is expected here. */
+	/* A question cut short by very long names still reads as a question. */
 	int n = snprintf(e->question, sizeof e->question, "detach %s from %s?",
 	         d ? ed_name(&d->name, dn, sizeof dn) : e->driver_id,
 	         ed_fleet_name(ui, e->fleet_id, fn, sizeof fn));
-	(void)n;
+	if (n >= (int)sizeof e->question) {
+		size_t at = sizeof e->question - sizeof "…?";
+		while (at > 0 && ((unsigned char)e->question[at] & 0xC0) == 0x80)
+			at--; /* not inside a character */
+		memcpy(e->question + at, "…?", sizeof "…?");
+	}
 	e->mode = ED_DETACH_ASK;
 }
 

@@ -299,7 +299,8 @@ static void expect_wall_shows(struct e2e *e, const cJSON *fleets, int i, int ms)
 	fprintf(stderr, "kiosk_wall: fleet %d, big on screen: %s\n", i + 1, found);
 	for (int k = 0; k < 5; k++) {
 		char tok[80];
-		snprintf(tok, sizeof tok, "|%s|", want[k]);
+		int tn = snprintf(tok, sizeof tok, "|%s|", want[k]);
+		ck_assert(tn > 0 && (size_t)tn < sizeof tok);
 		if (!strstr(found, tok))
 			e2e_dump(e, "big figures");
 		ck_assert_msg(strstr(found, tok), "fleet %d: big \"%s\" not among %s", i, want[k],
