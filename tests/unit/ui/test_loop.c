@@ -14,41 +14,18 @@
 
 #include "chargetui/store.h"
 #include "chargetui/ui.h"
+#include "pipe_console.h"
 
 static int run_with_input(const char *bytes, bool close_input, bool *hung_up)
 {
-	int fds[2];
-	ck_assert_int_eq(pipe(fds), 0);
-	setenv("LINES", "30", 1);
-	setenv("COLUMNS", "100", 1);
-	setlocale(LC_CTYPE, "C.UTF-8");
-	FILE *out = fopen("/dev/null", "w");
-	FILE *in = fdopen(fds[0], "r");
-	SCREEN *scr = newterm("xterm-256color", out, in);
-	ck_assert_ptr_nonnull(scr);
-	set_term(scr);
-	raw();
-	noecho();
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	struct store *st = store_new();
-	struct ui_options o = {.store = st, .in_fd = fds[0], .signal_fd = -1};
-	char err[128];
-	struct ui *ui = ui_new(&o, err, sizeof(err));
-	ck_assert_msg(ui != NULL, "%s", err);
-	ck_assert_int_eq(write(fds[1], bytes, strlen(bytes)), (ssize_t)strlen(bytes));
+	struct pipe_console pc;
+	pipe_console_open(&pc);
+	pipe_console_type(&pc, bytes);
 	if (close_input)
-		close(fds[1]);
-	int rc = ui_run(ui);
-	*hung_up = ui_hung_up(ui);
-	ui_free(ui);
-	endwin();
-	delscreen(scr);
-	fclose(out);
-	fclose(in);
-	if (!close_input)
-		close(fds[1]);
-	store_free(st);
+		pipe_console_hang_up(&pc);
+	int rc = ui_run(pc.ui);
+	*hung_up = ui_hung_up(pc.ui);
+	pipe_console_close(&pc);
 	return rc;
 }
 

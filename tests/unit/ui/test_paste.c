@@ -17,6 +17,7 @@
 #include "chargetui/paste.h"
 #include "chargetui/store.h"
 #include "chargetui/ui.h"
+#include "pipe_console.h"
 
 /* ---- the assembler */
 
@@ -276,41 +277,18 @@ END_TEST
  * through ui_key) and say whether anything asked it to quit. */
 static bool console_quits(const char *bytes)
 {
-	int fds[2];
-	ck_assert_int_eq(pipe(fds), 0);
-	setenv("LINES", "30", 1);
-	setenv("COLUMNS", "100", 1);
-	setlocale(LC_CTYPE, "C.UTF-8");
-	FILE *out = fopen("/dev/null", "w");
-	FILE *in = fdopen(fds[0], "r");
-	SCREEN *scr = newterm("xterm-256color", out, in);
-	ck_assert_ptr_nonnull(scr);
-	set_term(scr);
-	raw();
-	noecho();
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
+	struct pipe_console pc;
+	pipe_console_open(&pc);
 	/* What term_start binds. */
 	define_key("\x1b[200~", PASTE_KEY_BEGIN);
 	define_key("\x1b[201~", PASTE_KEY_END);
-	struct store *st = store_new();
-	struct ui_options o = {.store = st, .in_fd = fds[0], .signal_fd = -1};
-	char err[128];
-	struct ui *ui = ui_new(&o, err, sizeof(err));
-	ck_assert_msg(ui != NULL, "%s", err);
-	ck_assert_int_eq(write(fds[1], bytes, strlen(bytes)), (ssize_t)strlen(bytes));
+	pipe_console_type(&pc, bytes);
 	unsigned all = 0;
 	wint_t ch;
 	int rc;
 	while ((rc = wget_wch(stdscr, &ch)) != ERR)
-		all |= ui_key(ui, (int)ch, rc == KEY_CODE_YES);
-	ui_free(ui);
-	endwin();
-	delscreen(scr);
-	fclose(out);
-	fclose(in);
-	close(fds[1]);
-	store_free(st);
+		all |= ui_key(pc.ui, (int)ch, rc == KEY_CODE_YES);
+	pipe_console_close(&pc);
 	return (all & UI_QUIT) != 0;
 }
 
