@@ -145,12 +145,8 @@ START_TEST(idle_with_prompt_and_help)
 	const char *args[] = {"--refresh", "1", NULL};
 	struct e2e_opts o = {.args = args};
 	struct e2e *e = e2e_start("idle_prompt", &o);
-	cJSON *fleets = mockctl_get_all(e->mc, "/fleets?limit=100");
-	ck_assert_ptr_nonnull(fleets);
 	char pre[128];
-	expect_prefix(jstr(cJSON_GetArrayItem(fleets, 0), "name"), NAME_CHARS, pre, sizeof pre);
-	cJSON_Delete(fleets);
-	e2e_wait_str(e, pre, 10000);
+	e2e_wait_first_fleet(e, NAME_CHARS, pre, sizeof pre, 10000);
 	cJSON *all = mockctl_get_all(e->mc, "/drivers?limit=100");
 	ck_assert_ptr_nonnull(all);
 	wait_loaded(e, cJSON_GetArraySize(all));

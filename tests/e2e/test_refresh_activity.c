@@ -73,12 +73,8 @@ START_TEST(activity_appears_within_one_refresh)
 	const char *args[] = { "--refresh", "1", NULL };
 	struct e2e_opts o = { .args = args };
 	struct e2e *e = e2e_start("refresh_activity", &o);
-	cJSON *fleets = mockctl_get_all(e->mc, "/fleets?limit=100");
-	ck_assert_ptr_nonnull(fleets);
 	char pre[128];
-	expect_prefix(jstr(cJSON_GetArrayItem(fleets, 0), "name"), NAME_CHARS, pre, sizeof pre);
-	cJSON_Delete(fleets);
-	e2e_wait_str(e, pre, 10000);
+	e2e_wait_first_fleet(e, NAME_CHARS, pre, sizeof pre, 10000);
 	ck_assert(term_wait_idle(e->t, 300, 5000));
 	long seq0 = mockctl_last_seq(e->mc);
 

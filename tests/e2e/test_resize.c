@@ -57,13 +57,9 @@ static void resize_and_check(struct e2e *e, int rows, int cols, const char *flee
 START_TEST(resizes_relayout_and_survive_a_storm)
 {
 	struct e2e *e = e2e_start("resize", NULL);
-	cJSON *fleets = mockctl_get_all(e->mc, "/fleets?limit=100");
-	ck_assert_ptr_nonnull(fleets);
 	char pre[128];
 	/* 8 characters: the name column may be narrow at 80 columns. */
-	expect_prefix(jstr(cJSON_GetArrayItem(fleets, 0), "name"), 8, pre, sizeof pre);
-	cJSON_Delete(fleets);
-	e2e_wait_str(e, pre, 10000);
+	e2e_wait_first_fleet(e, 8, pre, sizeof pre, 10000);
 	ck_assert(laid_out(e, pre, 3000));
 
 	resize_and_check(e, 24, 80, pre);

@@ -19,12 +19,8 @@
 static struct e2e *start_ready_opts(const char *name, struct e2e_opts o)
 {
 	struct e2e *e = e2e_start(name, &o);
-	cJSON *fleets = mockctl_get_all(e->mc, "/fleets?limit=100");
-	ck_assert_ptr_nonnull(fleets);
 	char pre[128];
-	expect_prefix(jstr(cJSON_GetArrayItem(fleets, 0), "name"), 12, pre, sizeof pre);
-	cJSON_Delete(fleets);
-	e2e_wait_str(e, pre, 10000);
+	e2e_wait_first_fleet(e, 12, pre, sizeof pre, 10000);
 	ck_assert(term_wait_idle(e->t, 500, 5000));
 	return e;
 }
@@ -75,12 +71,8 @@ START_TEST(sigterm_gives_the_shell_a_sane_terminal)
 	 * -TERM the shell is back, and `stty -a` shows icanon and echo. */
 	struct e2e_opts o = { .shell_after = "stty -a; sleep 30" };
 	struct e2e *e = e2e_start("signals_term_shell", &o);
-	cJSON *fleets = mockctl_get_all(e->mc, "/fleets?limit=100");
-	ck_assert_ptr_nonnull(fleets);
 	char pre[128];
-	expect_prefix(jstr(cJSON_GetArrayItem(fleets, 0), "name"), 12, pre, sizeof pre);
-	cJSON_Delete(fleets);
-	e2e_wait_str(e, pre, 10000);
+	e2e_wait_first_fleet(e, 12, pre, sizeof pre, 10000);
 	ck_assert(term_wait_idle(e->t, 300, 5000));
 	pid_t pid = e2e_console_pid(e);
 	ck_assert_int_gt(pid, 0);

@@ -165,6 +165,15 @@ void e2e_wait_str(struct e2e *e, const char *text, int ms)
 	}
 }
 
+void e2e_wait_first_fleet(struct e2e *e, int chars, char *pre, size_t n, int ms)
+{
+	cJSON *fleets = mockctl_get_all(e->mc, "/fleets?limit=100");
+	ck_assert_ptr_nonnull(fleets);
+	expect_prefix(jstr(cJSON_GetArrayItem(fleets, 0), "name"), chars, pre, n);
+	cJSON_Delete(fleets);
+	e2e_wait_str(e, pre, ms);
+}
+
 char *expect_count(long long v, char *buf, size_t n)
 {
 	char digits[32];

@@ -74,6 +74,10 @@ char *e2e_row_with(struct e2e *e, const char *text);
 
 /* Same with a runtime string. */
 void e2e_wait_str(struct e2e *e, const char *text, int ms);
+/* The first screen is up: the first `chars` characters of the first fleet's
+ * name (as the mock's own API lists it) are on screen within ms, else the
+ * test fails with the screen dumped.  The prefix waited for goes to pre. */
+void e2e_wait_first_fleet(struct e2e *e, int chars, char *pre, size_t n, int ms);
 
 /* Money the way the contract and design say a person reads it ("€18.75",
  * "$1,234.56", "¥1,875", "-€3.00", "CAD 31,051.82"): written here independently of the
