@@ -38,6 +38,18 @@ static void start_mock(int drivers)
 	ck_assert_ptr_nonnull(key);
 }
 
+/* The id of the mock's newest fleet (the first its list gives). */
+static void first_fleet_id(char *fid, size_t n)
+{
+	cJSON *fl = mockctl_get(mc, "/fleets?limit=1", NULL);
+	ck_assert_ptr_nonnull(fl);
+	const char *id =
+	    jstr(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(fl, "data"), 0), "id");
+	ck_assert_ptr_nonnull(id);
+	snprintf(fid, n, "%s", id);
+	cJSON_Delete(fl);
+}
+
 static void stop_mock(void)
 {
 	mockctl_stop(mc);
@@ -229,12 +241,8 @@ START_TEST(test_list_every_page)
 	reply_free(g.head);
 
 	/* one fleet's drivers: the filter reaches the server */
-	cJSON *fl = mockctl_get(mc, "/fleets?limit=1", NULL);
-	ck_assert_ptr_nonnull(fl);
 	char fid[48], q[96];
-	snprintf(fid, sizeof(fid), "%s",
-		 jstr(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(fl, "data"), 0), "id"));
-	cJSON_Delete(fl);
+	first_fleet_id(fid, sizeof(fid));
 	snprintf(q, sizeof(q), "/drivers?limit=100&fleet=%s", fid);
 	cJSON *members = mockctl_get_all(mc, q);
 	ck_assert_ptr_nonnull(members);
@@ -562,12 +570,8 @@ static bool is_refresh_deleted(const struct reply *r, void *ctx)
 START_TEST(test_create_attach_delete)
 {
 	start_mock(10);
-	cJSON *fl = mockctl_get(mc, "/fleets?limit=1", NULL);
-	ck_assert_ptr_nonnull(fl);
 	char fid[48];
-	snprintf(fid, sizeof(fid), "%s",
-		 jstr(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(fl, "data"), 0), "id"));
-	cJSON_Delete(fl);
+	first_fleet_id(fid, sizeof(fid));
 	struct sync *s = new_sync(2, 0.1);
 	struct job c = {.kind = JOB_DRIVER_CREATE, .fleet_id = strdup(fid)};
 	c.dpatch.set = DRV_NAME | DRV_EMAIL;
@@ -630,12 +634,8 @@ static int count_email(const char *email)
 START_TEST(test_create_whose_attach_fails_returns_the_driver)
 {
 	start_mock(10);
-	cJSON *fl = mockctl_get(mc, "/fleets?limit=1", NULL);
-	ck_assert_ptr_nonnull(fl);
 	char fid[48];
-	snprintf(fid, sizeof(fid), "%s",
-		 jstr(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(fl, "data"), 0), "id"));
-	cJSON_Delete(fl);
+	first_fleet_id(fid, sizeof(fid));
 	/* "/v1/drivers/" matches the attach, not the create (/v1/drivers). */
 	ck_assert_int_eq(mockctl_faults(mc, "status=503x3,path=/v1/drivers/,method=POST"), 0);
 	long mark = mockctl_last_seq(mc);
