@@ -562,14 +562,14 @@ double ts_mono(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-char *ts_format_clock(int64_t ms, char *buf, size_t n)
+char *ts_format_clock(int64_t ms, bool seconds, char *buf, size_t n)
 {
 	time_t t = (time_t)(ms / 1000);
 	struct tm tm;
 	if (!buf || n == 0)
 		return buf;
-	snprintf(buf, n, "--:--:--");
+	snprintf(buf, n, "%s", seconds ? "--:--:--" : "--:--");
 	if (ms > 0 && localtime_r(&t, &tm))
-		strftime(buf, n, "%H:%M:%S", &tm);
+		strftime(buf, n, seconds ? "%H:%M:%S" : "%H:%M", &tm);
 	return buf;
 }

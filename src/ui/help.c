@@ -30,7 +30,7 @@ static const char *const help_commands[][2] = {
 /* The status line's clock and stale marker, after the keys (the first one
  * gets the refresh glyph in front). */
 static const char *const help_status[][2] = {
-	{"HH:MM:SS", "when the data on screen last changed (loaded, or a refresh brought news)"},
+	{"HH:MM", "the minute the data on screen last changed (loaded, or a refresh brought news)"},
 	{"(no stale)", "the last refresh round succeeded: values are at most one period old"},
 	{"stale since HH:MM:SS", "refreshes fail; the values shown were last confirmed then"},
 };

@@ -161,10 +161,10 @@ static void kp_header(struct pane *p, struct ui *ui)
 	else
 		snprintf(buf, sizeof(buf), " FLEETS ");
 	x += text_put(p->win, 0, x, p->w - x, buf, 0, theme_attr(TE_KIOSK_LABEL));
-	ts_format_clock(ui->data_ms, hms, sizeof(hms));
+	ts_format_clock(ui->data_ms, false, hms, sizeof(hms));
 	snprintf(buf, sizeof(buf), "last change %s ", hms);
 	if (ui->stale) {
-		ts_format_clock(ui->refreshed_ms, hms, sizeof(hms));
+		ts_format_clock(ui->refreshed_ms, true, hms, sizeof(hms));
 		if (ui->refreshed_ms > 0)
 			snprintf(stale, sizeof(stale), " STALE since %s ", hms);
 		else

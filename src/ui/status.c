@@ -60,21 +60,25 @@ static void st_badges(struct ui *ui, struct status_pen *s, bool brief)
 }
 
 /* The clock is when the data on screen last changed or loaded (data_ms,
- * see reply.c), not when it was last polled: a refresh round that finds nothing new leaves the whole
- * screen as it was, so an idle console writes nothing.  Freshness is said
- * by what is absent: no "stale" means the last round succeeded, i.e. the
- * values were confirmed within one refresh period.  When a round fails the
- * marker appears at once with the last good refresh's time. */
+ * see reply.c), not when it was last polled: a refresh round that finds
+ * nothing new leaves the whole screen as it was, so an idle console writes
+ * nothing.  It shows the minute, not the second, so that a round which
+ * does change values does not also rewrite the clock each time (the
+ * refresh budget: about 12 B per changed value).  Freshness is said by
+ * what is absent: no "stale" means the last round succeeded, i.e. the
+ * values were confirmed within one refresh period.  When a round fails
+ * the marker appears at once with the last good refresh's time, to the
+ * second. */
 static void st_refresh(struct ui *ui, struct status_pen *s)
 {
 	char buf[64], hms[16];
-	ts_format_clock(ui->data_ms, hms, sizeof(hms));
+	ts_format_clock(ui->data_ms, false, hms, sizeof(hms));
 	snprintf(buf, sizeof(buf), "%s %s", text_glyph("⟳", "@"), hms);
 	st_put(s, buf, TE_STATUS);
 	st_gap(s);
 	if (ui->stale) {
 		if (ui->refreshed_ms > 0) {
-			ts_format_clock(ui->refreshed_ms, hms, sizeof(hms));
+			ts_format_clock(ui->refreshed_ms, true, hms, sizeof(hms));
 			snprintf(buf, sizeof(buf), " stale since %s ", hms);
 		} else {
 			snprintf(buf, sizeof(buf), " stale ");

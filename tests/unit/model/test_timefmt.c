@@ -206,13 +206,14 @@ START_TEST(test_format_clock)
 	char b[16];
 	setenv("TZ", "UTC", 1);
 	tzset();
-	ck_assert_str_eq(ts_format_clock(0, b, sizeof b), "--:--:--");
-	ck_assert_str_eq(ts_format_clock(-5, b, sizeof b), "--:--:--");
-	/* 2026-11-25T08:33:56.900Z: seconds, not rounded up. */
-	ck_assert_str_eq(ts_format_clock(1795595636900LL, b, sizeof b), "08:33:56");
+	ck_assert_str_eq(ts_format_clock(0, true, b, sizeof b), "--:--:--");
+	ck_assert_str_eq(ts_format_clock(-5, false, b, sizeof b), "--:--");
+	/* 2026-11-25T08:33:56.900Z: seconds, not rounded up; the minute too. */
+	ck_assert_str_eq(ts_format_clock(1795595636900LL, true, b, sizeof b), "08:33:56");
+	ck_assert_str_eq(ts_format_clock(1795595699999LL, false, b, sizeof b), "08:34");
 	setenv("TZ", "Asia/Tokyo", 1);
 	tzset();
-	ck_assert_str_eq(ts_format_clock(1795595636900LL, b, sizeof b), "17:33:56");
+	ck_assert_str_eq(ts_format_clock(1795595636900LL, true, b, sizeof b), "17:33:56");
 	unsetenv("TZ");
 	tzset();
 }
