@@ -118,21 +118,32 @@ static double send_cancelled(struct http_client *c, struct canceller *k, const c
 	return dt;
 }
 
+/* One request on a fresh client against a mock with these faults, cancelled
+ * 325 ms in (and woken after the store when wake); returns the latency after
+ * the flag was set.  The caller checks err and clears it. */
+static double cancel_one(const char *faults, bool wake, const char *method, const char *body,
+                         struct api_error *err)
+{
+	mock_up(faults);
+	volatile int flag = 0;
+	struct http_client *c = client_up(&flag, NULL);
+	struct canceller k = {
+	    .flags = {&flag}, .clients = {wake ? c : NULL}, .n = 1, .after_ms = 325};
+	double dt = send_cancelled(c, &k, method, body, err);
+	http_client_free(c);
+	mock_down();
+	return dt;
+}
+
 /* A GET the mock never answers ends as cancelled, after one attempt. */
 START_TEST(stalled_get_cancelled_fast)
 {
-	mock_up("stall=beforex3,method=GET");
-	volatile int flag = 0;
-	struct http_client *c = client_up(&flag, NULL);
-	struct canceller k = {.flags = {&flag}, .n = 1, .after_ms = 325};
 	struct api_error err = {0};
-	double dt = send_cancelled(c, &k, "GET", NULL, &err);
+	double dt = cancel_one("stall=beforex3,method=GET", false, "GET", NULL, &err);
 	ck_assert_int_eq(err.kind, API_ERR_CANCELLED);
 	ck_assert_int_eq(err.attempts, 1);
 	ck_assert_msg(dt < LIMIT_S, "cancel took %.3f s after the flag", dt);
 	api_error_clear(&err);
-	http_client_free(c);
-	mock_down();
 }
 END_TEST
 
@@ -140,17 +151,11 @@ END_TEST
  * instead of at the end of its slice. */
 START_TEST(stalled_get_woken)
 {
-	mock_up("stall=beforex3,method=GET");
-	volatile int flag = 0;
-	struct http_client *c = client_up(&flag, NULL);
-	struct canceller k = {.flags = {&flag}, .clients = {c}, .n = 1, .after_ms = 325};
 	struct api_error err = {0};
-	double dt = send_cancelled(c, &k, "GET", NULL, &err);
+	double dt = cancel_one("stall=beforex3,method=GET", true, "GET", NULL, &err);
 	ck_assert_int_eq(err.kind, API_ERR_CANCELLED);
 	ck_assert_msg(dt < LIMIT_S, "woken cancel took %.3f s after the flag", dt);
 	api_error_clear(&err);
-	http_client_free(c);
-	mock_down();
 }
 END_TEST
 
@@ -158,18 +163,13 @@ END_TEST
  * still reported as unknown (RTY-8), not as a plain failure. */
 START_TEST(stalled_post_cancelled_fast_unknown)
 {
-	mock_up("stall=afterx3,method=POST");
-	volatile int flag = 0;
-	struct http_client *c = client_up(&flag, NULL);
-	struct canceller k = {.flags = {&flag}, .n = 1, .after_ms = 325};
 	struct api_error err = {0};
-	double dt = send_cancelled(c, &k, "POST", "{\"name\":\"Cancelled Fleet\"}", &err);
+	double dt = cancel_one("stall=afterx3,method=POST", false, "POST",
+	                       "{\"name\":\"Cancelled Fleet\"}", &err);
 	ck_assert_int_eq(err.kind, API_ERR_CANCELLED);
 	ck_assert_str_eq(err.detail, "cancelled \xe2\x80\x94 outcome unknown, verify");
 	ck_assert_msg(dt < LIMIT_S, "cancel took %.3f s after the flag", dt);
 	api_error_clear(&err);
-	http_client_free(c);
-	mock_down();
 }
 END_TEST
 
@@ -177,18 +177,12 @@ END_TEST
  * ends that sleep, and no second attempt is made. */
 START_TEST(backoff_cancelled_fast)
 {
-	mock_up("storm=1,retry_after=30");
-	volatile int flag = 0;
-	struct http_client *c = client_up(&flag, NULL);
-	struct canceller k = {.flags = {&flag}, .n = 1, .after_ms = 325};
 	struct api_error err = {0};
-	double dt = send_cancelled(c, &k, "GET", NULL, &err);
+	double dt = cancel_one("storm=1,retry_after=30", false, "GET", NULL, &err);
 	ck_assert_int_eq(err.kind, API_ERR_CANCELLED);
 	ck_assert_int_eq(err.attempts, 1);
 	ck_assert_msg(dt < LIMIT_S, "backoff cancel took %.3f s after the flag", dt);
 	api_error_clear(&err);
-	http_client_free(c);
-	mock_down();
 }
 END_TEST
 
