@@ -187,6 +187,17 @@ static uint64_t submit_get(struct sync *s, const char *id, uint64_t tag)
 	return sync_submit(s, &j);
 }
 
+/* A create with this name and email, attached to fleet_id when not NULL. */
+static uint64_t submit_create(struct sync *s, const char *fleet_id, const char *name,
+			      const char *email)
+{
+	struct job c = {.kind = JOB_DRIVER_CREATE, .fleet_id = fleet_id ? strdup(fleet_id) : NULL};
+	c.dpatch.set = DRV_NAME | DRV_EMAIL;
+	ck_assert_int_eq(opt_str_set(&c.dpatch.v.name, name), 0);
+	ck_assert_int_eq(opt_str_set(&c.dpatch.v.email, email), 0);
+	return sync_submit(s, &c);
+}
+
 START_TEST(test_list_every_page)
 {
 	start_mock(450);
@@ -573,11 +584,7 @@ START_TEST(test_create_attach_delete)
 	char fid[48];
 	first_fleet_id(fid, sizeof(fid));
 	struct sync *s = new_sync(2, 0.1);
-	struct job c = {.kind = JOB_DRIVER_CREATE, .fleet_id = strdup(fid)};
-	c.dpatch.set = DRV_NAME | DRV_EMAIL;
-	ck_assert_int_eq(opt_str_set(&c.dpatch.v.name, "Ada Lovelace"), 0);
-	ck_assert_int_eq(opt_str_set(&c.dpatch.v.email, "ada@example.com"), 0);
-	uint64_t id = sync_submit(s, &c);
+	uint64_t id = submit_create(s, fid, "Ada Lovelace", "ada@example.com");
 	struct got g = {0};
 	const struct reply *r = wait_for(s, &g, 20, is_done, &id);
 	ck_assert_ptr_nonnull(r);
@@ -615,8 +622,7 @@ static bool is_email(const cJSON *d, const char *email)
 /* Drivers the server has with this email (the oracle). */
 static int count_email(const char *email)
 {
-	cJSON *all = mockctl_get_all(mc, "/drivers?limit=100");
-	ck_assert_ptr_nonnull(all);
+	cJSON *all = all_drivers();
 	int n = 0;
 	cJSON *it;
 	cJSON_ArrayForEach(it, all)
@@ -640,11 +646,7 @@ START_TEST(test_create_whose_attach_fails_returns_the_driver)
 	ck_assert_int_eq(mockctl_faults(mc, "status=503x3,path=/v1/drivers/,method=POST"), 0);
 	long mark = mockctl_last_seq(mc);
 	struct sync *s = new_sync(2, -1);
-	struct job c = {.kind = JOB_DRIVER_CREATE, .fleet_id = strdup(fid)};
-	c.dpatch.set = DRV_NAME | DRV_EMAIL;
-	ck_assert_int_eq(opt_str_set(&c.dpatch.v.name, "Grace Hopper"), 0);
-	ck_assert_int_eq(opt_str_set(&c.dpatch.v.email, "grace@example.com"), 0);
-	uint64_t id = sync_submit(s, &c);
+	uint64_t id = submit_create(s, fid, "Grace Hopper", "grace@example.com");
 	struct got g = {0};
 	const struct reply *r = wait_for(s, &g, 20, is_done, &id);
 	ck_assert_ptr_nonnull(r);
@@ -668,11 +670,7 @@ START_TEST(test_create_whose_attach_fails_returns_the_driver)
 
 	/* A fleet that does not exist: a 404 on the attach, same shape. */
 	ck_assert_int_eq(mockctl_faults(mc, "clear"), 0);
-	struct job c2 = {.kind = JOB_DRIVER_CREATE, .fleet_id = strdup("flt_gone0000000000")};
-	c2.dpatch.set = DRV_NAME | DRV_EMAIL;
-	ck_assert_int_eq(opt_str_set(&c2.dpatch.v.name, "Alan Turing"), 0);
-	ck_assert_int_eq(opt_str_set(&c2.dpatch.v.email, "alan@example.com"), 0);
-	id = sync_submit(s, &c2);
+	id = submit_create(s, "flt_gone0000000000", "Alan Turing", "alan@example.com");
 	r = wait_for(s, &g, 20, is_done, &id);
 	ck_assert_ptr_nonnull(r);
 	ck_assert_msg(r->kind == REPLY_DRIVER, "kind %d err %d", r->kind, r->err.kind);
@@ -682,11 +680,7 @@ START_TEST(test_create_whose_attach_fails_returns_the_driver)
 	ck_assert_int_eq(count_email("alan@example.com"), 1);
 
 	/* And a create with no fleet has no attach error at all. */
-	struct job c3 = {.kind = JOB_DRIVER_CREATE};
-	c3.dpatch.set = DRV_NAME | DRV_EMAIL;
-	ck_assert_int_eq(opt_str_set(&c3.dpatch.v.name, "Edsger Dijkstra"), 0);
-	ck_assert_int_eq(opt_str_set(&c3.dpatch.v.email, "edsger@example.com"), 0);
-	id = sync_submit(s, &c3);
+	id = submit_create(s, NULL, "Edsger Dijkstra", "edsger@example.com");
 	r = wait_for(s, &g, 20, is_done, &id);
 	ck_assert_ptr_nonnull(r);
 	ck_assert_int_eq(r->kind, REPLY_DRIVER);
