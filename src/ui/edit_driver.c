@@ -213,8 +213,6 @@ void edit_driver_free(struct edit_driver *e)
 	free(e);
 }
 
-/* orig + the fields the user changed.  The only place a form's text becomes
- * record values, and it looks at changed fields only (SAN-11). */
 /* Rows that hold a driver field (not the button, the add-key row or the
  * attach toggle). */
 static bool drv_is_field(const struct form_field *fld)
@@ -222,6 +220,8 @@ static bool drv_is_field(const struct form_field *fld)
 	return fld->kind != FORM_BUTTON && fld->kind != FORM_META_ADD && fld->id != EDIT_ROW_ATTACH;
 }
 
+/* base + the fields the user changed.  The only place a form's text becomes
+ * record values, and it looks at changed fields only (SAN-11). */
 static int drv_after_on(struct edit_driver *e, const struct driver *base, struct driver *after)
 {
 	const struct form *f = e->form;
