@@ -306,8 +306,15 @@ static void kp_draw(struct pane *p, struct ui *ui)
 	const char *figs[KIOSK_NFIG];
 	for (int i = 0; i < KIOSK_NFIG; i++)
 		figs[i] = fig[i].big;
-	const char *name =
-	    f->name.st == FIELD_SET && kfont_width(f->name.v, 1) >= 0 ? f->name.v : NULL;
+	/* The font's glyphs are at least two columns each with their gap, so
+	 * a name with more bytes than the wall is wide never fits big; it is
+	 * not measured, or a 1 MiB one (SAN-10) would cost the layout's two
+	 * dozen passes over it in every frame. */
+	const char *name = f->name.st == FIELD_SET &&
+	                           strnlen(f->name.v, (size_t)p->w + 1) <= (size_t)p->w &&
+	                           kfont_width(f->name.v, 1) >= 0
+	                       ? f->name.v
+	                       : NULL;
 	struct kiosk_layout l;
 	kiosk_layout(p->h, p->w, text_ascii(), name, figs, &l);
 	kp_name(p, f, &l);
