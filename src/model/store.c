@@ -1379,6 +1379,13 @@ static int cmp_set_i64(enum field_state sa, int64_t a, enum field_state sb, int6
 	return decided ? c : cmp_i64(a, b);
 }
 
+/* The API's order, newest first: the "ascending" default is created
+ * descending (unset values still last). */
+static int cmp_newest(enum field_state sa, int64_t a, enum field_state sb, int64_t b, bool *last)
+{
+	return cmp_set_i64(sa, b, sb, a, last);
+}
+
 /* Primary key comparison, ascending, on the packed records (a sort never
  * materializes); *last set when a value is unset and so must stay last
  * regardless of direction. */
@@ -1407,11 +1414,8 @@ static int cmp_driver_key(enum sort_key k, const struct rec *ra, const struct re
 	case SORT_DEFAULT:
 		break;
 	}
-	/* The API's order: newest first, so "ascending" default = created desc. */
-	bool decided = false;
-	int c = cmp_state(sts_get(a->sts, DS_CREATED), sts_get(b->sts, DS_CREATED), &decided);
-	*last = decided;
-	return decided ? c : -cmp_i64(a->created, b->created);
+	return cmp_newest(sts_get(a->sts, DS_CREATED), a->created, sts_get(b->sts, DS_CREATED),
+			  b->created, last);
 }
 
 static int cmp_f64(const struct opt_f64 *a, const struct opt_f64 *b, bool *last)
@@ -1424,18 +1428,13 @@ static int cmp_f64(const struct opt_f64 *a, const struct opt_f64 *b, bool *last)
 
 static int cmp_opt_i64(const struct opt_i64 *a, const struct opt_i64 *b, bool *last)
 {
-	bool decided = false;
-	int c = cmp_state(a->st, b->st, &decided);
-	*last = decided;
-	return decided ? c : cmp_i64(a->v, b->v);
+	return cmp_set_i64(a->st, a->v, b->st, b->v, last);
 }
 
 static int cmp_fleet_key(enum sort_key k, const struct rec *ra, const struct rec *rb, bool *last)
 {
 	const struct fleet *a = &((const struct frec *)ra)->f;
 	const struct fleet *b = &((const struct frec *)rb)->f;
-	bool decided = false;
-	int c = 0;
 	*last = false;
 	switch (k) {
 	case SORT_NAME:
@@ -1451,15 +1450,11 @@ static int cmp_fleet_key(enum sort_key k, const struct rec *ra, const struct rec
 	case SORT_ENERGY:
 		return cmp_f64(&a->total_energy_consumed_kwh, &b->total_energy_consumed_kwh, last);
 	case SORT_UPDATED:
-		c = cmp_state(a->updated.st, b->updated.st, &decided);
-		*last = decided;
-		return decided ? c : cmp_i64(a->updated.ms, b->updated.ms);
+		return cmp_set_i64(a->updated.st, a->updated.ms, b->updated.st, b->updated.ms, last);
 	case SORT_DEFAULT:
 		break;
 	}
-	c = cmp_state(a->created.st, b->created.st, &decided);
-	*last = decided;
-	return decided ? c : -cmp_i64(a->created.ms, b->created.ms);
+	return cmp_newest(a->created.st, a->created.ms, b->created.st, b->created.ms, last);
 }
 
 /* qsort has no context argument in C11; views are UI-thread only, so one
