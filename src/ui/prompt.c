@@ -133,7 +133,7 @@ static void prompt_paste(struct ui *ui, struct prompt *pr)
 	if (!why && pr->ed.len + n > PROMPT_MAX)
 		why = "too long for the input line (paste refused)";
 	if (!why && n && led_insert_str(&pr->ed, p->text, n) != 0)
-		why = "control or invisible characters are not allowed (paste refused)";
+		why = PASTE_MSG_CONTROL;
 	if (why)
 		ui_message(ui, true, "%s", why);
 }
