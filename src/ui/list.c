@@ -136,12 +136,11 @@ static void list_draw_row(struct pane *p, struct ui *ui, struct list_state *ls, 
 		else if (!selected && c->elem)
 			a = theme_attr(c->elem(rec));
 		if (c->right) {
-			/* The padding keeps the row's look: only the value's own
-			 * cells change attribute, so a highlight costs fewer bytes. */
+			/* The padding is the row's blank, already in its base
+			 * attribute: only the value's own cells change attribute,
+			 * so a highlight costs fewer bytes. */
 			int vw = text_width(s);
 			vw = vw < cw ? vw : cw;
-			wattrset(w, (attr_t)battr);
-			mvwhline(w, y, x, ' ', cw - vw);
 			text_put(w, y, x + cw - vw, vw, s, 0, a);
 		} else {
 			text_put(w, y, x, cw, s, 0, a);
