@@ -254,64 +254,65 @@ static int on_progress(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, cu
 
 /* --- client --- */
 
-/* Called once every option was accepted: what the handle now holds. */
-static void record_applied(struct http_client *c, bool loopback, long connect_ms, long low_speed)
+/* The hardening options are set from one struct http_handle_options, which
+ * http_client_options() hands to tests once libcurl accepted them all: what
+ * a test reads is what the handle was given, not a second list of literals
+ * that could drift from the setopt calls. */
+static int client_setopts(struct http_client *c, const struct http_config *cfg, bool loopback)
 {
-	c->applied = (struct http_handle_options){
+	CURL *h = c->h;
+	const struct http_handle_options o = {
 	    .protocols = loopback ? "https,http" : "https",
 	    .redir_protocols = "https",
 	    .followlocation = 0,
 	    .nosignal = 1,
 	    .verifypeer = 1,
 	    .verifyhost = 2,
-	    .connect_timeout_ms = connect_ms,
-	    .get_timeout_ms = c->get_timeout_ms,
-	    .post_timeout_ms = c->post_timeout_ms,
+	    .connect_timeout_ms =
+	        cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms : DEFAULT_CONNECT_MS,
+	    .get_timeout_ms = c->get_timeout_ms,   /* set per request (http_send) */
+	    .post_timeout_ms = c->post_timeout_ms, /* likewise */
 	    .low_speed_limit = 1,
-	    .low_speed_time_s = low_speed,
+	    .low_speed_time_s =
+	        cfg->low_speed_time_s > 0 ? cfg->low_speed_time_s : DEFAULT_LOW_SPEED_S,
 	    .max_filesize = (long long)c->max_bytes,
 	    .accept_encoding = true,
 	    .verbose = c->trace != NULL,
 	    .debug_function = c->trace != NULL,
 	    .xferinfo = true,
 	};
-}
-
-static int client_setopts(struct http_client *c, const struct http_config *cfg, bool loopback)
-{
-	CURL *h = c->h;
-	long connect_ms =
-	    cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms : DEFAULT_CONNECT_MS;
-	long low_speed = cfg->low_speed_time_s > 0 ? cfg->low_speed_time_s : DEFAULT_LOW_SPEED_S;
 	CURLcode rc = CURLE_OK;
 #define SET(opt, val)                                                                              \
 	if (rc == CURLE_OK)                                                                        \
 	rc = curl_easy_setopt(h, opt, val)
-	SET(CURLOPT_PROTOCOLS_STR, loopback ? "https,http" : "https");
-	SET(CURLOPT_REDIR_PROTOCOLS_STR, "https");
-	SET(CURLOPT_FOLLOWLOCATION, 0L);
-	SET(CURLOPT_NOSIGNAL, 1L);
-	SET(CURLOPT_SSL_VERIFYPEER, 1L);
-	SET(CURLOPT_SSL_VERIFYHOST, 2L);
-	SET(CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
-	SET(CURLOPT_LOW_SPEED_LIMIT, 1L);
-	SET(CURLOPT_LOW_SPEED_TIME, low_speed);
-	SET(CURLOPT_ACCEPT_ENCODING, "");
-	SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->max_bytes);
+	SET(CURLOPT_PROTOCOLS_STR, o.protocols);
+	SET(CURLOPT_REDIR_PROTOCOLS_STR, o.redir_protocols);
+	SET(CURLOPT_FOLLOWLOCATION, o.followlocation);
+	SET(CURLOPT_NOSIGNAL, o.nosignal);
+	SET(CURLOPT_SSL_VERIFYPEER, o.verifypeer);
+	SET(CURLOPT_SSL_VERIFYHOST, o.verifyhost);
+	SET(CURLOPT_CONNECTTIMEOUT_MS, o.connect_timeout_ms);
+	SET(CURLOPT_LOW_SPEED_LIMIT, o.low_speed_limit);
+	SET(CURLOPT_LOW_SPEED_TIME, o.low_speed_time_s);
+	if (o.accept_encoding)
+		SET(CURLOPT_ACCEPT_ENCODING, "");
+	SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o.max_filesize);
 	SET(CURLOPT_WRITEFUNCTION, on_body);
 	SET(CURLOPT_WRITEDATA, c);
 	SET(CURLOPT_HEADERFUNCTION, on_header);
 	SET(CURLOPT_HEADERDATA, c);
-	SET(CURLOPT_NOPROGRESS, 0L);
-	SET(CURLOPT_XFERINFOFUNCTION, on_progress);
-	SET(CURLOPT_XFERINFODATA, c);
+	if (o.xferinfo) {
+		SET(CURLOPT_NOPROGRESS, 0L);
+		SET(CURLOPT_XFERINFOFUNCTION, on_progress);
+		SET(CURLOPT_XFERINFODATA, c);
+	}
 	SET(CURLOPT_PREREQFUNCTION, on_prereq);
 	SET(CURLOPT_PREREQDATA, c);
 	SET(CURLOPT_USERAGENT, "chargetui/" CHARGETUI_VERSION);
 	SET(CURLOPT_ERRORBUFFER, c->curl_err);
 	if (cfg->cacert)
 		SET(CURLOPT_CAINFO, cfg->cacert);
-	if (c->trace) {
+	if (o.debug_function) {
 		/* The one exception to SEC-5's "never VERBOSE": libcurl calls a
 		 * DEBUGFUNCTION only while VERBOSE is on, so --debug-log needs
 		 * both.  The function is installed first and replaces curl's
@@ -320,12 +321,12 @@ static int client_setopts(struct http_client *c, const struct http_config *cfg, 
 		 * VERBOSE stays off (http_client_options() lets a test check). */
 		SET(CURLOPT_DEBUGFUNCTION, http_trace_curl_cb);
 		SET(CURLOPT_DEBUGDATA, c->trace);
-		SET(CURLOPT_VERBOSE, 1L); /* check-source: allow (SEC-5, see above) */
+		SET(CURLOPT_VERBOSE, (long)o.verbose); /* check-source: allow (SEC-5, see above) */
 	}
 #undef SET
 	if (rc != CURLE_OK)
 		return -1;
-	record_applied(c, loopback, connect_ms, low_speed);
+	c->applied = o;
 	return 0;
 }
 
