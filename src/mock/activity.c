@@ -100,11 +100,10 @@ static void mk_hostile_driver_fields(struct mk_driver *d, int k)
 	d->phone = mk_payload_dup((k + 1) % MK_NHOSTILE);
 	free(d->license_number);
 	d->license_number = mk_payload_dup((k + 2) % MK_NHOSTILE);
-	size_t len;
-	const char *p = mock_hostile_payload((k + 3) % 9, &len); /* metadata values stop at 500 */
-	char *v = mk_xstrndup(p, len);
+	char *v = mk_payload_dup((k + 3) % 9); /* metadata values stop at 500 */
 	mk_meta_set(&d->metadata, "note", v);
 	free(v);
+	size_t len;
 	mk_strv_clear(&d->prefs.cpos);
 	mk_strv_push(&d->prefs.cpos, mock_hostile_payload(0, &len));
 }
