@@ -66,6 +66,12 @@ bool led_kill_word(struct led *e);     /* Ctrl-W: spaces, then the word before *
 /* Display column of the cursor, as the text is shown (sanitized: ESC counts
  * as the two columns of "^[", a wide character as two). */
 int led_cursor_col(const struct led *e);
+/* The readline keys every input line shares (a form field, the / and :
+ * line): Left Right Home End Delete Backspace, ^A ^B ^D ^E ^F ^H DEL ^K ^U
+ * ^W; keycode as from wget_wch.  Returns -1 when the key is none of them
+ * (the caller's: Enter, Esc, Tab, a character to insert), 0 when it moved
+ * the cursor or changed nothing, 1 when it changed the text. */
+int led_key(struct led *e, bool keycode, wint_t ch);
 
 /* ---- fields */
 

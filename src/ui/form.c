@@ -467,8 +467,6 @@ static enum form_reaction form_insert(struct form *f, wint_t ch)
 static enum form_reaction form_edit_key(struct form *f, bool keycode, wint_t ch)
 {
 	struct form_field *fld = &f->f[f->focus];
-	struct led *e = &fld->ed;
-	bool changed = false;
 	if (form_is_enter(keycode, ch)) {
 		form_commit_edit(f);
 		return FORM_REDRAW;
@@ -477,67 +475,17 @@ static enum form_reaction form_edit_key(struct form *f, bool keycode, wint_t ch)
 		return FORM_REDRAW;
 	if (form_is_save(keycode, ch))
 		return form_submit(f); /* commits the field being edited first */
-	if (keycode) {
-		switch (ch) {
-		case KEY_LEFT:
-			led_left(e);
-			break;
-		case KEY_RIGHT:
-			led_right(e);
-			break;
-		case KEY_HOME:
-			led_home(e);
-			break;
-		case KEY_END:
-			led_end(e);
-			break;
-		case KEY_BACKSPACE:
-			changed = led_backspace(e);
-			break;
-		case KEY_DC:
-			changed = led_delete(e);
-			break;
-		default:
-			return FORM_NONE;
-		}
-	} else {
-		switch (ch) {
-		case FORM_ESC:
-			form_abort_edit(f);
-			return FORM_REDRAW;
-		case FORM_CTRL('a'):
-			led_home(e);
-			break;
-		case FORM_CTRL('e'):
-			led_end(e);
-			break;
-		case FORM_CTRL('b'):
-			led_left(e);
-			break;
-		case FORM_CTRL('f'):
-			led_right(e);
-			break;
-		case FORM_CTRL('u'):
-			changed = led_kill_to_start(e);
-			break;
-		case FORM_CTRL('k'):
-			changed = led_kill_to_end(e);
-			break;
-		case FORM_CTRL('w'):
-			changed = led_kill_word(e);
-			break;
-		case FORM_CTRL('d'):
-			changed = led_delete(e);
-			break;
-		case FORM_CTRL('h'):
-		case 0x7f:
-			changed = led_backspace(e);
-			break;
-		default:
-			return form_insert(f, ch);
-		}
+	/* The line editor's own keys (led_key), then Esc, then a character. */
+	int r = led_key(&fld->ed, keycode, ch);
+	if (r < 0 && keycode)
+		return FORM_NONE;
+	if (r < 0 && ch == FORM_ESC) {
+		form_abort_edit(f);
+		return FORM_REDRAW;
 	}
-	if (changed) {
+	if (r < 0)
+		return form_insert(f, ch);
+	if (r > 0) {
 		fld->edited = true;
 		form_set_error(f, f->focus, NULL);
 	}

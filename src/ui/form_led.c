@@ -253,3 +253,58 @@ int led_cursor_col(const struct led *e)
 	free(tmp);
 	return w;
 }
+
+#define LED_CTRL(c) ((c)&0x1f)
+
+int led_key(struct led *e, bool keycode, wint_t ch)
+{
+	if (keycode) {
+		switch (ch) {
+		case KEY_LEFT:
+			led_left(e);
+			return 0;
+		case KEY_RIGHT:
+			led_right(e);
+			return 0;
+		case KEY_HOME:
+			led_home(e);
+			return 0;
+		case KEY_END:
+			led_end(e);
+			return 0;
+		case KEY_BACKSPACE:
+			return led_backspace(e);
+		case KEY_DC:
+			return led_delete(e);
+		default:
+			return -1;
+		}
+	}
+	switch (ch) {
+	case LED_CTRL('a'):
+		led_home(e);
+		return 0;
+	case LED_CTRL('e'):
+		led_end(e);
+		return 0;
+	case LED_CTRL('b'):
+		led_left(e);
+		return 0;
+	case LED_CTRL('f'):
+		led_right(e);
+		return 0;
+	case LED_CTRL('u'):
+		return led_kill_to_start(e);
+	case LED_CTRL('k'):
+		return led_kill_to_end(e);
+	case LED_CTRL('w'):
+		return led_kill_word(e);
+	case LED_CTRL('d'):
+		return led_delete(e);
+	case LED_CTRL('h'):
+	case 0x7f:
+		return led_backspace(e);
+	default:
+		return -1;
+	}
+}

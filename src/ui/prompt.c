@@ -138,34 +138,6 @@ static void prompt_paste(struct ui *ui, struct prompt *pr)
 		ui_message(ui, true, "%s", why);
 }
 
-/* Keys that move in or cut the line (readline's); false: not one. */
-static bool prompt_edit_key(struct prompt *pr, const struct key_event *ev)
-{
-	struct led *e = &pr->ed;
-	int c = ev->code;
-	if (ev->is_code) {
-		switch (c) {
-		case KEY_LEFT: led_left(e); return true;
-		case KEY_RIGHT: led_right(e); return true;
-		case KEY_HOME: led_home(e); return true;
-		case KEY_END: led_end(e); return true;
-		case KEY_DC: led_delete(e); return true;
-		default: return false;
-		}
-	}
-	switch (c) {
-	case 1: led_home(e); return true;          /* ^A */
-	case 2: led_left(e); return true;          /* ^B */
-	case 4: led_delete(e); return true;        /* ^D */
-	case 5: led_end(e); return true;           /* ^E */
-	case 6: led_right(e); return true;         /* ^F */
-	case 11: led_kill_to_end(e); return true;  /* ^K */
-	case 21: led_kill_to_start(e); return true; /* ^U */
-	case 23: led_kill_word(e); return true;    /* ^W */
-	default: return false;
-	}
-}
-
 unsigned prompt_key(struct ui *ui, const struct key_event *ev)
 {
 	struct prompt *pr = &ui->prompt;
@@ -176,12 +148,11 @@ unsigned prompt_key(struct ui *ui, const struct key_event *ev)
 		return prompt_finish(ui, false);
 	else if ((!ev->is_code && (c == '\n' || c == '\r')) || (ev->is_code && c == KEY_ENTER))
 		return prompt_finish(ui, true);
-	else if ((ev->is_code && c == KEY_BACKSPACE) || (!ev->is_code && (c == 127 || c == 8))) {
-		if (pr->ed.len == 0 && pr->mode == ':')
-			return prompt_finish(ui, false); /* vim: backspace on empty leaves */
-		led_backspace(&pr->ed);
-	} else if (prompt_edit_key(pr, ev)) {
-		/* moved or cut */
+	else if (pr->ed.len == 0 && pr->mode == ':' &&
+	         ((ev->is_code && c == KEY_BACKSPACE) || (!ev->is_code && (c == 127 || c == 8))))
+		return prompt_finish(ui, false); /* vim: backspace on empty leaves */
+	else if (led_key(&pr->ed, ev->is_code, (wint_t)c) >= 0) {
+		/* moved or cut: the same keys as in a form field */
 	} else if (!ev->is_code && c == '\t') {
 		prompt_complete(pr);
 	} else if (!ev->is_code && c >= 0x20) {

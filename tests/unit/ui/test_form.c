@@ -205,6 +205,29 @@ START_TEST(test_led_raw_escape_cursor)
 }
 END_TEST
 
+START_TEST(test_led_key_shared_keys)
+{
+	/* The keys a form field and the / : line share; the rest are theirs. */
+	struct led e = {0};
+	led_set(&e, "ab cd");
+	ck_assert_int_eq(led_key(&e, true, KEY_HOME), 0);
+	ck_assert_int_eq(led_key(&e, false, 0x05), 0); /* ^E */
+	ck_assert_int_eq(led_key(&e, false, 0x17), 1); /* ^W */
+	ck_assert_str_eq(e.buf, "ab ");
+	ck_assert_int_eq(led_key(&e, false, 0x7f), 1);
+	ck_assert_int_eq(led_key(&e, false, 0x01), 0);         /* ^A */
+	ck_assert_int_eq(led_key(&e, true, KEY_BACKSPACE), 0); /* nothing before */
+	ck_assert_int_eq(led_key(&e, false, 0x04), 1);         /* ^D */
+	ck_assert_str_eq(e.buf, "b");
+	const wint_t theirs[] = {'x', 27, '\t', '\r', '\n', 0x0f};
+	for (size_t i = 0; i < sizeof theirs / sizeof theirs[0]; i++)
+		ck_assert_int_eq(led_key(&e, false, theirs[i]), -1);
+	ck_assert_int_eq(led_key(&e, true, KEY_ENTER), -1);
+	ck_assert_str_eq(e.buf, "b");
+	led_free(&e);
+}
+END_TEST
+
 /* ---- keys in a form */
 
 START_TEST(test_form_keys_edit_text)
@@ -877,6 +900,7 @@ static Suite *form_suite(void)
 	tcase_add_test(tc, test_led_wide_and_combining);
 	tcase_add_test(tc, test_led_refuses_controls);
 	tcase_add_test(tc, test_led_raw_escape_cursor);
+	tcase_add_test(tc, test_led_key_shared_keys);
 	tcase_add_test(tc, test_form_keys_edit_text);
 	tcase_add_test(tc, test_form_edited_flag_and_revert);
 	tcase_add_test(tc, test_form_escape_asks_only_when_changed);
