@@ -130,23 +130,6 @@ static size_t led_prev_cluster(const struct led *e, size_t pos)
 	return pos;
 }
 
-int led_insert_cp(struct led *e, uint32_t cp)
-{
-	char enc[4];
-	if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return 1;
-	size_t n = san_utf8_encode(cp, enc);
-	if (!san_input_ok(enc, n))
-		return 1;
-	if (led_reserve(e, e->len + n) != 0)
-		return -1;
-	memmove(e->buf + e->cur + n, e->buf + e->cur, e->len - e->cur + 1);
-	memcpy(e->buf + e->cur, enc, n);
-	e->len += n;
-	e->cur += n;
-	return 0;
-}
-
 int led_insert_str(struct led *e, const char *s, size_t len)
 {
 	/* Checked whole before anything moves, so a paste goes in entire or
@@ -160,6 +143,14 @@ int led_insert_str(struct led *e, const char *s, size_t len)
 	e->len += len;
 	e->cur += len;
 	return 0;
+}
+
+int led_insert_cp(struct led *e, uint32_t cp)
+{
+	char enc[4];
+	if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 1;
+	return led_insert_str(e, enc, san_utf8_encode(cp, enc));
 }
 
 static void led_cut(struct led *e, size_t from, size_t to)
