@@ -51,25 +51,6 @@ const char *fmt_str(const struct opt_str *v, char *buf, size_t n)
 	return v->v;
 }
 
-/* Kiosk (a wall screen): personal data is masked, keeping just enough to
- * tell records apart: "m•••@example.com", "+33•••29", "•••". */
-const char *fmt_masked(const struct opt_str *v, char *buf, size_t n)
-{
-	if (v->st != FIELD_SET)
-		return fmt_str(v, buf, n);
-	const char *dots = text_glyph("•••", "***");
-	const char *at = strchr(v->v, '@');
-	size_t len = strlen(v->v);
-	if (at) /* the first byte is ASCII in any real address; else masked too */
-		snprintf(buf, n, "%c%s%s", (unsigned char)v->v[0] < 0x80 ? v->v[0] : '*', dots,
-			 at);
-	else if (len > 6)
-		snprintf(buf, n, "%.3s%s%s", v->v, dots, v->v + len - 2);
-	else
-		snprintf(buf, n, "%s", dots);
-	return buf;
-}
-
 const char *fmt_time(const struct opt_time *t, const char *tz, char *buf, size_t n)
 {
 	if (t->st != FIELD_SET)

@@ -86,22 +86,14 @@ static void dl_fleet_names(struct detail *d, struct ui *ui, const struct str_lis
 	}
 }
 
-#define DLP(d, ui, key, val)                                                                       \
-	do {                                                                                       \
-		if ((ui)->o.kiosk)                                                                 \
-			DL(d, key, fmt_masked, val);                                            \
-		else                                                                               \
-			DL(d, key, fmt_str, val);                                                  \
-	} while (0)
-
 static void detail_driver(struct detail *d, struct ui *ui, const struct driver *v)
 {
 	const struct driver_prefs *p = &v->preferences;
 	DL(d, "id", fmt_str, &v->id);
 	DL(d, "name", fmt_str, &v->name);
-	DLP(d, ui, "email", &v->email);
-	DLP(d, ui, "phone", &v->phone);
-	DLP(d, ui, "license", &v->license_number);
+	DL(d, "email", fmt_str, &v->email);
+	DL(d, "phone", fmt_str, &v->phone);
+	DL(d, "license", fmt_str, &v->license_number);
 	DL(d, "status", fmt_str, &v->status);
 	struct detail_line *l = dl_add(d, "balance", NULL);
 	if (l) {
@@ -114,7 +106,7 @@ static void detail_driver(struct detail *d, struct ui *ui, const struct driver *
 	dl_heading(d, "preferences");
 	DL(d, "charging speed", fmt_str, &p->charging_speed);
 	DL(d, "currency", fmt_str, &p->currency);
-	DLP(d, ui, "payment method", &p->default_payment_method);
+	DL(d, "payment method", fmt_str, &p->default_payment_method);
 	l = dl_add(d, "max price / kWh", NULL);
 	if (l)
 		l->val = fmt_money(&p->max_price_per_kwh, &p->currency, l->buf, sizeof(l->buf));
@@ -134,7 +126,6 @@ static void detail_fleet(struct detail *d, const struct fleet *v)
 	DL(d, "name", fmt_str, &v->name);
 	DL(d, "status", fmt_str, &v->status);
 	DL(d, "description", fmt_str, &v->description);
-	/* A fleet's contact is a business's, not a person's: not masked. */
 	DL(d, "email", fmt_str, &v->email);
 	DL(d, "phone", fmt_str, &v->phone);
 	struct detail_line *l = dl_add(d, "wallet", NULL);

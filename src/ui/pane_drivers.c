@@ -18,8 +18,7 @@ static const char *dr_name(struct ui *ui, const void *rec, char *buf, size_t n)
 
 static const char *dr_email(struct ui *ui, const void *rec, char *buf, size_t n)
 {
-	const struct opt_str *e = &DRIVER(rec)->email;
-	return ui->o.kiosk ? fmt_masked(e, buf, n) : fmt_str(e, buf, n);
+	return fmt_str(&DRIVER(rec)->email, buf, n);
 }
 
 static const char *dr_status(struct ui *ui, const void *rec, char *buf, size_t n)

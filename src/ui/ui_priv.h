@@ -207,7 +207,6 @@ unsigned ui_run_action(struct ui *ui, int action);
 const char *fmt_i64(const struct opt_i64 *v, char *buf, size_t n);
 const char *fmt_money(const struct opt_i64 *v, const struct opt_str *cur, char *buf, size_t n);
 const char *fmt_str(const struct opt_str *v, char *buf, size_t n);
-const char *fmt_masked(const struct opt_str *v, char *buf, size_t n);
 const char *fmt_time(const struct opt_time *t, const char *tz, char *buf, size_t n);
 const char *fmt_bool(const struct opt_bool *b, const char *yes, const char *no, char *buf,
 		     size_t n);
