@@ -70,17 +70,15 @@ static void assert_theirs_shown(struct e2e *e)
 
 START_TEST(conflict_is_shown_and_nothing_sent_until_the_user_chooses)
 {
-	char id[96], path[160];
-	cJSON *drv;
-	struct e2e *e = e2e_form_start_at("form_conflict", NULL, text_plain, drv_one_fleet, id,
-					  sizeof id, &drv);
-	snprintf(path, sizeof path, "/v1/drivers/%s", id);
+	struct e2e_form_run r;
+	e2e_form_run_start_at(&r, "form_conflict", NULL, text_plain, drv_one_fleet);
+	struct e2e *e = r.e;
 
 	e2e_form_open(e);
 	long since = mockctl_last_seq(e->mc);
 	/* Someone else renames the driver. */
-	ck_assert_int_eq(their_update(e, id, "{\"name\":\"" THEIR_NAME "\"}"), 200);
-	cJSON *srv = e2e_server_driver(e, id);
+	ck_assert_int_eq(their_update(e, r.id, "{\"name\":\"" THEIR_NAME "\"}"), 200);
+	cJSON *srv = e2e_server_driver(e, r.id);
 	ck_assert_str_eq(jstr(srv, "name"), THEIR_NAME);
 	cJSON_Delete(srv);
 
@@ -106,20 +104,16 @@ START_TEST(conflict_is_shown_and_nothing_sent_until_the_user_chooses)
 	E2E_WAIT(e, "changed on the server", 5000);
 	e2e_assert_no_post(e, since, 300);
 	term_send_key(e->t, TK_ENTER);
-	struct mock_reqs log;
-	e2e_wait_posts(e, since, 1, 5000, &log);
-	e2e_assert_one_post(e, &log, path, "{\"phone\":\"" NEW_PHONE "\"}");
-	mock_reqs_clear(&log);
+	e2e_expect_one_post(e, since, r.path, "{\"phone\":\"" NEW_PHONE "\"}");
 	ck_assert(term_wait_gone(e->t, "Edit driver", 5000));
 	/* Nothing more follows. */
 	e2e_assert_no_post(e, mockctl_last_seq(e->mc), 500);
 
-	srv = e2e_server_driver(e, id);
+	srv = e2e_server_driver(e, r.id);
 	ck_assert_str_eq(jstr(srv, "phone"), NEW_PHONE);
 	ck_assert_str_eq(jstr(srv, "name"), THEIR_NAME); /* theirs survives */
 	cJSON_Delete(srv);
-	cJSON_Delete(drv);
-	e2e_finish(e);
+	e2e_form_run_end(&r);
 }
 END_TEST
 
@@ -127,15 +121,13 @@ END_TEST
  * and then the POST holds yours. */
 START_TEST(conflict_on_the_same_field_overwrites_only_when_chosen)
 {
-	char id[96], path[160];
-	cJSON *drv;
-	struct e2e *e = e2e_form_start_at("form_conflict_same_field", NULL, text_plain,
-					  drv_one_fleet, id, sizeof id, &drv);
-	snprintf(path, sizeof path, "/v1/drivers/%s", id);
+	struct e2e_form_run r;
+	e2e_form_run_start_at(&r, "form_conflict_same_field", NULL, text_plain, drv_one_fleet);
+	struct e2e *e = r.e;
 
 	e2e_form_open(e);
 	long since = mockctl_last_seq(e->mc);
-	ck_assert_int_eq(their_update(e, id, "{\"name\":\"" THEIR_NAME "\"}"), 200);
+	ck_assert_int_eq(their_update(e, r.id, "{\"name\":\"" THEIR_NAME "\"}"), 200);
 	e2e_form_set_field(e, 0, "Yours Changedname");
 	e2e_form_save(e);
 	E2E_WAIT(e, "changed on the server", 5000);
@@ -143,15 +135,11 @@ START_TEST(conflict_on_the_same_field_overwrites_only_when_chosen)
 	E2E_WAIT(e, "Yours Changedname", 1000);
 	e2e_assert_no_post(e, since, 500);
 	term_send_key(e->t, TK_ENTER);
-	struct mock_reqs log;
-	e2e_wait_posts(e, since, 1, 5000, &log);
-	e2e_assert_one_post(e, &log, path, "{\"name\":\"Yours Changedname\"}");
-	mock_reqs_clear(&log);
-	cJSON *srv = e2e_server_driver(e, id);
+	e2e_expect_one_post(e, since, r.path, "{\"name\":\"Yours Changedname\"}");
+	cJSON *srv = e2e_server_driver(e, r.id);
 	ck_assert_str_eq(jstr(srv, "name"), "Yours Changedname");
 	cJSON_Delete(srv);
-	cJSON_Delete(drv);
-	e2e_finish(e);
+	e2e_form_run_end(&r);
 }
 END_TEST
 
@@ -160,19 +148,16 @@ END_TEST
  * only its own field, and carries a new Idempotency-Key (another intent). */
 START_TEST(own_earlier_save_is_not_a_conflict)
 {
-	char id[96], path[160], key1[300];
-	cJSON *drv;
-	struct e2e *e = e2e_form_start_at("form_conflict_own_save", NULL, text_plain, drv_one_fleet,
-					  id, sizeof id, &drv);
-	snprintf(path, sizeof path, "/v1/drivers/%s", id);
+	char key1[300];
+	struct e2e_form_run r;
+	e2e_form_run_start_at(&r, "form_conflict_own_save", NULL, text_plain, drv_one_fleet);
+	struct e2e *e = r.e;
 
 	long since = mockctl_last_seq(e->mc);
-	e2e_form_open(e);
-	e2e_form_set_field(e, 2, NEW_PHONE);
-	e2e_form_save(e);
+	e2e_form_edit_and_save(e, 2, NEW_PHONE);
 	struct mock_reqs log;
 	e2e_wait_posts(e, since, 1, 5000, &log);
-	e2e_assert_one_post(e, &log, path, "{\"phone\":\"" NEW_PHONE "\"}");
+	e2e_assert_one_post(e, &log, r.path, "{\"phone\":\"" NEW_PHONE "\"}");
 	for (size_t i = 0; i < log.n; i++)
 		if (!strcmp(log.v[i].method, "POST"))
 			snprintf(key1, sizeof key1, "%s", log.v[i].idem_key);
@@ -190,18 +175,17 @@ START_TEST(own_earlier_save_is_not_a_conflict)
 	if (asked)
 		e2e_dump(e, "second save");
 	ck_assert_msg(!asked, "the user's own earlier save is shown as a conflict");
-	e2e_assert_one_post(e, &log, path, "{\"license_number\":\"LIC-E2E-0001\"}");
+	e2e_assert_one_post(e, &log, r.path, "{\"license_number\":\"LIC-E2E-0001\"}");
 	for (size_t i = 0; i < log.n; i++)
 		if (!strcmp(log.v[i].method, "POST"))
 			ck_assert_msg(strcmp(log.v[i].idem_key, key1) != 0,
 				      "a new change reuses the key of the previous one");
 	mock_reqs_clear(&log);
-	cJSON *srv = e2e_server_driver(e, id);
+	cJSON *srv = e2e_server_driver(e, r.id);
 	ck_assert_str_eq(jstr(srv, "phone"), NEW_PHONE);
 	ck_assert_str_eq(jstr(srv, "license_number"), "LIC-E2E-0001");
 	cJSON_Delete(srv);
-	cJSON_Delete(drv);
-	e2e_finish(e);
+	e2e_form_run_end(&r);
 }
 END_TEST
 
@@ -210,13 +194,12 @@ END_TEST
  * nothing (no POST, no question). */
 START_TEST(same_change_made_elsewhere_sends_nothing)
 {
-	char id[96];
-	cJSON *drv;
-	struct e2e *e = e2e_form_start_at("form_conflict_same_change", NULL, text_plain,
-					  drv_one_fleet, id, sizeof id, &drv);
+	struct e2e_form_run r;
+	e2e_form_run_start_at(&r, "form_conflict_same_change", NULL, text_plain, drv_one_fleet);
+	struct e2e *e = r.e;
 	e2e_form_open(e);
 	long since = mockctl_last_seq(e->mc);
-	ck_assert_int_eq(their_update(e, id, "{\"phone\":\"" NEW_PHONE "\"}"), 200);
+	ck_assert_int_eq(their_update(e, r.id, "{\"phone\":\"" NEW_PHONE "\"}"), 200);
 	e2e_form_set_field(e, 2, NEW_PHONE);
 	e2e_form_save(e);
 	E2E_WAIT(e, "already has", 5000);
@@ -226,8 +209,7 @@ START_TEST(same_change_made_elsewhere_sends_nothing)
 	ck_assert_int_eq(mockctl_requests(e->mc, since, &log), 0);
 	ck_assert_uint_ge(mock_reqs_count(&log, "GET", NULL), 1); /* it did look */
 	mock_reqs_clear(&log);
-	cJSON_Delete(drv);
-	e2e_finish(e);
+	e2e_form_run_end(&r);
 }
 END_TEST
 
@@ -237,13 +219,12 @@ END_TEST
 START_TEST(background_refresh_shows_theirs_while_the_form_is_open)
 {
 	const char *args[] = { "--refresh", "1", NULL };
-	char id[96];
-	cJSON *drv;
-	struct e2e *e = e2e_form_start_at("form_conflict_refresh", args, text_plain, drv_one_fleet,
-					  id, sizeof id, &drv);
+	struct e2e_form_run r;
+	e2e_form_run_start_at(&r, "form_conflict_refresh", args, text_plain, drv_one_fleet);
+	struct e2e *e = r.e;
 	e2e_form_open(e);
 	long since = mockctl_last_seq(e->mc);
-	ck_assert_int_eq(their_update(e, id, "{\"name\":\"" THEIR_NAME "\"}"), 200);
+	ck_assert_int_eq(their_update(e, r.id, "{\"name\":\"" THEIR_NAME "\"}"), 200);
 	e2e_form_set_field(e, 2, NEW_PHONE);
 	if (!term_wait_for(e->t, "theirs:", 8000)) {
 		e2e_dump(e, "form open during background refresh");
@@ -251,8 +232,7 @@ START_TEST(background_refresh_shows_theirs_while_the_form_is_open)
 	}
 	assert_theirs_shown(e);
 	e2e_assert_no_post(e, since, 300);
-	cJSON_Delete(drv);
-	e2e_finish(e);
+	e2e_form_run_end(&r);
 }
 END_TEST
 

@@ -30,12 +30,11 @@ static int tabs_to(struct e2e *e, const char *text)
 
 START_TEST(changed_value_of_one_key_sends_only_that_key)
 {
-	char id[96], path[160], want[256];
-	cJSON *drv;
-	struct e2e *e = e2e_form_start_at("form_metadata_value", NULL, text_printable,
-					  two_meta_keys, id, sizeof id, &drv);
-	snprintf(path, sizeof path, "/v1/drivers/%s", id);
-	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(drv, "metadata");
+	char want[256];
+	struct e2e_form_run r;
+	e2e_form_run_start(&r, "form_metadata_value", two_meta_keys);
+	struct e2e *e = r.e;
+	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(r.drv, "metadata");
 	const cJSON *k0 = cJSON_GetArrayItem(meta, 0), *k1 = cJSON_GetArrayItem(meta, 1);
 	ck_assert(cJSON_IsString(k0) && cJSON_IsString(k1));
 	snprintf(want, sizeof want, "{\"metadata\":{\"%s\":\"changed-e2e\"}}", k0->string);
@@ -43,18 +42,14 @@ START_TEST(changed_value_of_one_key_sends_only_that_key)
 	e2e_form_open(e);
 	e2e_form_set_field(e, tabs_to(e, k0->string), "changed-e2e");
 	e2e_form_save(e);
-	struct mock_reqs log;
-	e2e_wait_posts(e, since, 1, 5000, &log);
-	e2e_assert_one_post(e, &log, path, want);
-	mock_reqs_clear(&log);
-	cJSON *srv = e2e_server_driver(e, id);
+	e2e_expect_one_post(e, since, r.path, want);
+	cJSON *srv = e2e_server_driver(e, r.id);
 	const cJSON *sm = cJSON_GetObjectItemCaseSensitive(srv, "metadata");
 	ck_assert_str_eq(jstr(sm, k0->string), "changed-e2e");
 	ck_assert_str_eq(jstr(sm, k1->string), k1->valuestring); /* merged, kept */
 	ck_assert_int_eq(cJSON_GetArraySize(sm), 2);
 	cJSON_Delete(srv);
-	cJSON_Delete(drv);
-	e2e_finish(e);
+	e2e_form_run_end(&r);
 }
 END_TEST
 
@@ -83,19 +78,17 @@ static void type_long_key(struct e2e *e)
 
 START_TEST(overlong_key_is_refused_at_the_field_and_nothing_sent)
 {
-	char id[96];
-	cJSON *drv;
-	struct e2e *e = e2e_form_start_at("form_metadata_long_key", NULL, text_printable,
-					  two_meta_keys, id, sizeof id, &drv);
+	struct e2e_form_run r;
+	e2e_form_run_start(&r, "form_metadata_long_key", two_meta_keys);
+	struct e2e *e = r.e;
 	long since = mockctl_last_seq(e->mc);
 	type_long_key(e);
 	e2e_form_save(e);
 	e2e_assert_no_post(e, since, 500);
-	cJSON *srv = e2e_server_driver(e, id);
+	cJSON *srv = e2e_server_driver(e, r.id);
 	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(srv, "metadata")), 2);
 	cJSON_Delete(srv);
-	cJSON_Delete(drv);
-	e2e_finish(e);
+	e2e_form_run_end(&r);
 }
 END_TEST
 
@@ -105,10 +98,9 @@ END_TEST
  * close, dropping what the user typed. */
 START_TEST(save_with_a_refused_key_pending_keeps_the_form)
 {
-	char id[96];
-	cJSON *drv;
-	struct e2e *e = e2e_form_start_at("form_metadata_long_key_save", NULL, text_printable,
-					  two_meta_keys, id, sizeof id, &drv);
+	struct e2e_form_run r;
+	e2e_form_run_start(&r, "form_metadata_long_key_save", two_meta_keys);
+	struct e2e *e = r.e;
 	long since = mockctl_last_seq(e->mc);
 	type_long_key(e);
 	e2e_form_save(e);
@@ -119,8 +111,7 @@ START_TEST(save_with_a_refused_key_pending_keeps_the_form)
 		e2e_dump(e, "^O with a refused metadata key pending");
 	e2e_assert_no_post(e, since, 300);
 	ck_assert_msg(open, "^O closed the form and dropped the refused key the user typed");
-	cJSON_Delete(drv);
-	e2e_finish(e);
+	e2e_form_run_end(&r);
 }
 END_TEST
 

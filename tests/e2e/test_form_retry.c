@@ -22,21 +22,27 @@ static bool one_fleet(const cJSON *d)
 	return drv_one_fleet(d) && ph && strcmp(ph, NEW_PHONE) != 0;
 }
 
+/* At a one-fleet driver with these faults set on the mock, the user changes
+ * the phone and saves; *since is the log's position before the form opened,
+ * *log the requests since then once n POSTs are in (or after ms). */
+static void save_phone_against(struct e2e_form_run *r, const char *name, const char *faults,
+			       size_t n, int ms, long *since, struct mock_reqs *log)
+{
+	e2e_form_run_start_at(r, name, NULL, text_plain, one_fleet);
+	ck_assert_int_eq(mockctl_faults(r->e->mc, faults), 0);
+	*since = mockctl_last_seq(r->e->mc);
+	e2e_form_edit_and_save(r->e, 2, NEW_PHONE);
+	e2e_wait_posts(r->e, *since, n, ms, log);
+}
+
 START_TEST(a_503_is_retried_with_the_same_key_and_body)
 {
-	char id[96], path[160];
-	cJSON *drv;
-	struct e2e *e = e2e_form_start_at("form_retry_503", NULL, text_plain, one_fleet, id,
-					  sizeof id, &drv);
-	snprintf(path, sizeof path, "/v1/drivers/%s", id);
-	ck_assert_int_eq(mockctl_faults(e->mc, "status=503x1,path=/v1/drivers/,method=POST"), 0);
-
-	long since = mockctl_last_seq(e->mc);
-	e2e_form_open(e);
-	e2e_form_set_field(e, 2, NEW_PHONE);
-	e2e_form_save(e);
+	struct e2e_form_run r;
+	long since;
 	struct mock_reqs log;
-	e2e_wait_posts(e, since, 2, 10000, &log);
+	save_phone_against(&r, "form_retry_503", "status=503x1,path=/v1/drivers/,method=POST", 2,
+			   10000, &since, &log);
+	struct e2e *e = r.e;
 	size_t posts = mock_reqs_count(&log, "POST", NULL);
 	if (posts != 2)
 		e2e_dump(e, "after a save that met a 503");
@@ -48,7 +54,7 @@ START_TEST(a_503_is_retried_with_the_same_key_and_body)
 	ck_assert_int_eq(p[0]->status, 503);
 	ck_assert_int_eq(p[1]->status, 200);
 	for (int i = 0; i < 2; i++) {
-		ck_assert_str_eq(p[i]->path, path);
+		ck_assert_str_eq(p[i]->path, r.path);
 		ck_assert_msg(p[i]->body && !strcmp(p[i]->body, "{\"phone\":\"" NEW_PHONE "\"}"),
 			      "attempt %d body %s", i + 1, p[i]->body ? p[i]->body : "(none)");
 		ck_assert_msg(p[i]->idem_key && *p[i]->idem_key, "attempt %d has no key", i + 1);
@@ -66,13 +72,12 @@ START_TEST(a_503_is_retried_with_the_same_key_and_body)
 	mock_reqs_clear(&log);
 
 	/* One change on the server: the phone, nothing else. */
-	cJSON *srv = e2e_server_driver(e, id);
+	cJSON *srv = e2e_server_driver(e, r.id);
 	ck_assert_str_eq(jstr(srv, "phone"), NEW_PHONE);
-	ck_assert_str_eq(jstr(srv, "name"), jstr(drv, "name"));
-	ck_assert_str_eq(jstr(srv, "email"), jstr(drv, "email"));
+	ck_assert_str_eq(jstr(srv, "name"), jstr(r.drv, "name"));
+	ck_assert_str_eq(jstr(srv, "email"), jstr(r.drv, "email"));
 	cJSON_Delete(srv);
-	cJSON_Delete(drv);
-	e2e_finish(e);
+	e2e_form_run_end(&r);
 }
 END_TEST
 
@@ -81,19 +86,12 @@ END_TEST
  * is untouched, and saving again (the mock healthy) applies it. */
 START_TEST(retries_exhausted_keep_the_form_and_saving_again_applies)
 {
-	char id[96], path[160];
-	cJSON *drv;
-	struct e2e *e = e2e_form_start_at("form_retry_exhausted", NULL, text_plain, one_fleet, id,
-					  sizeof id, &drv);
-	snprintf(path, sizeof path, "/v1/drivers/%s", id);
-	ck_assert_int_eq(mockctl_faults(e->mc, "status=503x3,path=/v1/drivers/,method=POST"), 0);
-
-	long since = mockctl_last_seq(e->mc);
-	e2e_form_open(e);
-	e2e_form_set_field(e, 2, NEW_PHONE);
-	e2e_form_save(e);
+	struct e2e_form_run r;
+	long since;
 	struct mock_reqs log;
-	e2e_wait_posts(e, since, 3, 15000, &log);
+	save_phone_against(&r, "form_retry_exhausted", "status=503x3,path=/v1/drivers/,method=POST",
+			   3, 15000, &since, &log);
+	struct e2e *e = r.e;
 	/* Let a (wrong) fourth attempt show itself. */
 	mock_reqs_clear(&log);
 	term_wait_idle(e->t, 1500, 8000);
@@ -107,7 +105,7 @@ START_TEST(retries_exhausted_keep_the_form_and_saving_again_applies)
 		if (strcmp(log.v[i].method, "POST"))
 			continue;
 		ck_assert_int_eq(log.v[i].status, 503);
-		ck_assert_str_eq(log.v[i].path, path);
+		ck_assert_str_eq(log.v[i].path, r.path);
 		ck_assert_msg(log.v[i].idem_key && *log.v[i].idem_key, "attempt without a key");
 		if (!key) {
 			key = log.v[i].idem_key;
@@ -128,14 +126,14 @@ START_TEST(retries_exhausted_keep_the_form_and_saving_again_applies)
 		e2e_dump(e, "banner after three 503s");
 	ck_assert_msg(banner && has_token(banner, "503"), "no 503 error in the form: %s", banner);
 	free(banner);
-	cJSON *srv = e2e_server_driver(e, id);
-	ck_assert_str_eq(jstr(srv, "phone"), jstr(drv, "phone"));
+	cJSON *srv = e2e_server_driver(e, r.id);
+	ck_assert_str_eq(jstr(srv, "phone"), jstr(r.drv, "phone"));
 	cJSON_Delete(srv);
 
 	since = mockctl_last_seq(e->mc);
 	e2e_form_save(e);
 	e2e_wait_posts(e, since, 1, 5000, &log);
-	ck_assert_uint_eq(mock_reqs_count(&log, "POST", path), 1);
+	ck_assert_uint_eq(mock_reqs_count(&log, "POST", r.path), 1);
 	for (size_t i = 0; i < log.n; i++)
 		if (!strcmp(log.v[i].method, "POST")) {
 			ck_assert_int_eq(log.v[i].status, 200);
@@ -143,20 +141,18 @@ START_TEST(retries_exhausted_keep_the_form_and_saving_again_applies)
 		}
 	mock_reqs_clear(&log);
 	ck_assert(term_wait_gone(e->t, "Edit driver", 5000));
-	srv = e2e_server_driver(e, id);
+	srv = e2e_server_driver(e, r.id);
 	ck_assert_str_eq(jstr(srv, "phone"), NEW_PHONE);
 	cJSON_Delete(srv);
-	cJSON_Delete(drv);
-	e2e_finish(e);
+	e2e_form_run_end(&r);
 }
 END_TEST
 
 START_TEST(a_phone_that_is_not_e164_is_shown_at_the_field_and_not_sent)
 {
-	char id[96];
-	cJSON *drv;
-	struct e2e *e = e2e_form_start_at("form_retry_bad_phone", NULL, text_plain, one_fleet, id,
-					  sizeof id, &drv);
+	struct e2e_form_run r;
+	e2e_form_run_start_at(&r, "form_retry_bad_phone", NULL, text_plain, one_fleet);
+	struct e2e *e = r.e;
 	long since = mockctl_last_seq(e->mc);
 	e2e_form_open(e);
 	e2e_form_set_field(e, 2, "12 34");
@@ -166,11 +162,10 @@ START_TEST(a_phone_that_is_not_e164_is_shown_at_the_field_and_not_sent)
 	e2e_assert_no_post(e, since, 500);
 	E2E_WAIT(e, "Edit driver", 1000); /* still open, input intact */
 	E2E_WAIT(e, "12 34", 1000);
-	cJSON *srv = e2e_server_driver(e, id);
-	ck_assert_str_eq(jstr(srv, "phone"), jstr(drv, "phone"));
+	cJSON *srv = e2e_server_driver(e, r.id);
+	ck_assert_str_eq(jstr(srv, "phone"), jstr(r.drv, "phone"));
 	cJSON_Delete(srv);
-	cJSON_Delete(drv);
-	e2e_finish(e);
+	e2e_form_run_end(&r);
 }
 END_TEST
 
@@ -181,10 +176,9 @@ START_TEST(control_characters_are_refused_at_the_field)
 {
 	static const char *const bad[] = { "\xe2\x80\xae", "\xc2\x9b", "\x07" };
 	static const char *const what[] = { "U+202E (pasted)", "U+009B (C1 CSI)", "^G (C0 BEL)" };
-	char id[96];
-	cJSON *drv;
-	struct e2e *e = e2e_form_start_at("form_retry_control_char", NULL, text_plain, one_fleet,
-					  id, sizeof id, &drv);
+	struct e2e_form_run r;
+	e2e_form_run_start_at(&r, "form_retry_control_char", NULL, text_plain, one_fleet);
+	struct e2e *e = r.e;
 	long since = mockctl_last_seq(e->mc);
 	e2e_form_open(e);
 	term_send_key(e->t, TK_TAB);
@@ -208,21 +202,20 @@ START_TEST(control_characters_are_refused_at_the_field)
 	e2e_form_save(e);
 	E2E_WAIT(e, "nothing changed", 3000);
 	e2e_assert_no_post(e, since, 500);
-	cJSON *srv = e2e_server_driver(e, id);
-	ck_assert_str_eq(jstr(srv, "phone"), jstr(drv, "phone"));
+	cJSON *srv = e2e_server_driver(e, r.id);
+	ck_assert_str_eq(jstr(srv, "phone"), jstr(r.drv, "phone"));
 	cJSON_Delete(srv);
-	cJSON_Delete(drv);
-	e2e_finish(e);
+	e2e_form_run_end(&r);
 }
 END_TEST
 
 /* The edit form of a one-fleet driver open, editing License number (free
  * text) with "LIC" typed: where the paste tests paste.  *since is the
  * request log's position before the form opened. */
-static struct e2e *start_in_license_field(const char *name, cJSON **drv, long *since)
+static struct e2e *start_in_license_field(struct e2e_form_run *r, const char *name, long *since)
 {
-	char id[96];
-	struct e2e *e = e2e_form_start_at(name, NULL, text_plain, one_fleet, id, sizeof id, drv);
+	e2e_form_run_start_at(r, name, NULL, text_plain, one_fleet);
+	struct e2e *e = r->e;
 	*since = mockctl_last_seq(e->mc);
 	e2e_form_open(e);
 	for (int i = 0; i < 3; i++) /* Name Email Phone -> License number */
@@ -257,9 +250,9 @@ static void save_then_assert_not_sent(struct e2e *e, long since, const char *a, 
  * save the way a user would. */
 START_TEST(pasted_esc_sequence_is_refused_at_the_field)
 {
-	cJSON *drv;
+	struct e2e_form_run r;
 	long since;
-	struct e2e *e = start_in_license_field("form_retry_pasted_esc", &drv, &since);
+	struct e2e *e = start_in_license_field(&r, "form_retry_pasted_esc", &since);
 	term_send_keys(e->t, "\x1b[201~0029"); /* one paste: as one write */
 	bool shown = term_wait_for(e->t, "control or invisible", 3000);
 	if (!shown)
@@ -267,8 +260,7 @@ START_TEST(pasted_esc_sequence_is_refused_at_the_field)
 	/* Whatever happened, finish the way a user would and check the wire. */
 	save_then_assert_not_sent(e, since, "201~", "\\u001b");
 	ck_assert_msg(shown, "no inline error for a pasted ESC [201~ (SAN-12)");
-	cJSON_Delete(drv);
-	e2e_finish(e);
+	e2e_form_run_end(&r);
 }
 END_TEST
 
@@ -278,11 +270,9 @@ END_TEST
  * exactly it.  The mode is on while the console runs. */
 START_TEST(a_bracketed_paste_is_taken_whole)
 {
-	char id[96], path[160];
-	cJSON *drv;
-	struct e2e *e = e2e_form_start_at("form_retry_paste_whole", NULL, text_plain, one_fleet,
-					  id, sizeof id, &drv);
-	snprintf(path, sizeof path, "/v1/drivers/%s", id);
+	struct e2e_form_run r;
+	e2e_form_run_start_at(&r, "form_retry_paste_whole", NULL, text_plain, one_fleet);
+	struct e2e *e = r.e;
 	ck_assert_msg(term_raw_contains(e->t, "\x1b[?2004h", 0), "bracketed paste never turned on");
 	long since = mockctl_last_seq(e->mc);
 	e2e_form_open(e);
@@ -298,11 +288,10 @@ START_TEST(a_bracketed_paste_is_taken_whole)
 	e2e_form_save(e);
 	struct mock_reqs log;
 	e2e_wait_posts(e, since, 1, 10000, &log);
-	e2e_assert_one_post(e, &log, path, "{\"phone\":\"" NEW_PHONE "\"}");
+	e2e_assert_one_post(e, &log, r.path, "{\"phone\":\"" NEW_PHONE "\"}");
 	mock_reqs_clear(&log);
 	E2E_WAIT(e, "saved driver", 5000);
-	cJSON_Delete(drv);
-	e2e_finish(e);
+	e2e_form_run_end(&r);
 }
 END_TEST
 
@@ -311,15 +300,14 @@ END_TEST
  * inserted, the arrow does not move the cursor, and nothing is sent. */
 START_TEST(a_bracketed_paste_with_an_escape_is_refused_whole)
 {
-	cJSON *drv;
+	struct e2e_form_run r;
 	long since;
-	struct e2e *e = start_in_license_field("form_retry_paste_refused", &drv, &since);
+	struct e2e *e = start_in_license_field(&r, "form_retry_paste_refused", &since);
 	term_send_keys(e->t, "\x1b[200~PASTED\x1b[DXY\x1b[201~");
 	E2E_WAIT(e, "control or invisible", 3000);
 	ck_assert_msg(!term_wait_for(e->t, "PASTED", 300), "refused paste was inserted");
 	save_then_assert_not_sent(e, since, "PASTED", "XY");
-	cJSON_Delete(drv);
-	e2e_finish(e);
+	e2e_form_run_end(&r);
 }
 END_TEST
 

@@ -29,11 +29,9 @@ static bool notif_driver(const cJSON *d)
 
 START_TEST(suspending_asks_and_waits_for_a_deliberate_yes)
 {
-	char id[96], path[160];
-	cJSON *drv;
-	struct e2e *e = e2e_form_start_at("form_status_suspend", NULL, text_printable,
-					  active_driver, id, sizeof id, &drv);
-	snprintf(path, sizeof path, "/v1/drivers/%s", id);
+	struct e2e_form_run r;
+	e2e_form_run_start(&r, "form_status_suspend", active_driver);
+	struct e2e *e = r.e;
 	long since = mockctl_last_seq(e->mc);
 	e2e_form_open(e);
 	for (int i = 0; i < 4; i++) /* Name Email Phone License -> Status */
@@ -61,27 +59,22 @@ START_TEST(suspending_asks_and_waits_for_a_deliberate_yes)
 	e2e_form_save(e);
 	E2E_WAIT(e, "suspend this driver?", 3000);
 	term_send_keys(e->t, "y");
-	struct mock_reqs log;
-	e2e_wait_posts(e, since, 1, 5000, &log);
-	e2e_assert_one_post(e, &log, path, "{\"status\":\"suspended\"}");
-	mock_reqs_clear(&log);
+	e2e_expect_one_post(e, since, r.path, "{\"status\":\"suspended\"}");
 	ck_assert(term_wait_gone(e->t, "Edit driver", 5000));
-	cJSON *srv = e2e_server_driver(e, id);
+	cJSON *srv = e2e_server_driver(e, r.id);
 	ck_assert_str_eq(jstr(srv, "status"), "suspended");
 	cJSON_Delete(srv);
-	cJSON_Delete(drv);
-	e2e_finish(e);
+	e2e_form_run_end(&r);
 }
 END_TEST
 
 START_TEST(notifications_toggle_sends_only_that_preference)
 {
-	char id[96], path[160], want[128];
-	cJSON *drv;
-	struct e2e *e = e2e_form_start_at("form_status_notifications", NULL, text_printable,
-					  notif_driver, id, sizeof id, &drv);
-	snprintf(path, sizeof path, "/v1/drivers/%s", id);
-	bool was = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(drv_prefs(drv), "notifications"));
+	char want[128];
+	struct e2e_form_run r;
+	e2e_form_run_start(&r, "form_status_notifications", notif_driver);
+	struct e2e *e = r.e;
+	bool was = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(drv_prefs(r.drv), "notifications"));
 	snprintf(want, sizeof want, "{\"preferences\":{\"notifications\":%s}}", was ? "false" : "true");
 	long since = mockctl_last_seq(e->mc);
 	e2e_form_open(e);
@@ -93,16 +86,12 @@ START_TEST(notifications_toggle_sends_only_that_preference)
 	ck_assert_msg(row && has_token(row, was ? "off" : "on"), "notifications row: %s", row);
 	free(row);
 	e2e_form_save(e);
-	struct mock_reqs log;
-	e2e_wait_posts(e, since, 1, 5000, &log);
-	e2e_assert_one_post(e, &log, path, want);
-	mock_reqs_clear(&log);
-	cJSON *srv = e2e_server_driver(e, id);
+	e2e_expect_one_post(e, since, r.path, want);
+	cJSON *srv = e2e_server_driver(e, r.id);
 	ck_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(drv_prefs(srv), "notifications")) ==
 		  !was);
 	cJSON_Delete(srv);
-	cJSON_Delete(drv);
-	e2e_finish(e);
+	e2e_form_run_end(&r);
 }
 END_TEST
 

@@ -21,16 +21,19 @@ static bool one_fleet(const cJSON *d)
 	return drv_one_fleet(d) && ph && strcmp(ph, NEW_PHONE) != 0;
 }
 
-/* Every attempt of a save gets no answer: the outcome is unknown (RTY-8).
+/* At a one-fleet driver (*since: the log's position then), every attempt
+ * of a save of a new phone gets no answer: the outcome is unknown (RTY-8).
  * The form stays open and says so; nothing is lost. */
-static void save_into_silence(struct e2e *e, const char *spec, long since)
+static void save_into_silence(struct e2e_form_run *r, const char *name, const char *spec,
+			      long *since)
 {
+	e2e_form_run_start_at(r, name, NULL, text_plain, one_fleet);
+	struct e2e *e = r->e;
+	*since = mockctl_last_seq(e->mc);
 	ck_assert_int_eq(mockctl_faults(e->mc, spec), 0);
-	e2e_form_open(e);
-	e2e_form_set_field(e, 2, NEW_PHONE);
-	e2e_form_save(e);
+	e2e_form_edit_and_save(e, 2, NEW_PHONE);
 	struct mock_reqs log;
-	e2e_wait_posts(e, since, 3, 20000, &log);
+	e2e_wait_posts(e, *since, 3, 20000, &log);
 	mock_reqs_clear(&log);
 	E2E_WAIT(e, "outcome unknown", 20000);
 	ck_assert_int_eq(mockctl_faults(e->mc, "clear"), 0);
@@ -65,30 +68,27 @@ static size_t posts_share_one_key(struct e2e *e, long since, const char *body)
  * with the same Idempotency-Key as the lost attempts (RTY-1). */
 START_TEST(unknown_outcome_not_applied_is_resent_with_the_same_key)
 {
-	char id[96], path[160];
-	cJSON *drv;
-	struct e2e *e = e2e_form_start_at("form_retry_unknown_not_applied", NULL, text_plain,
-					  one_fleet, id, sizeof id, &drv);
-	snprintf(path, sizeof path, "/v1/drivers/%s", id);
-	long since = mockctl_last_seq(e->mc);
-	save_into_silence(e, "drop=beforex30,path=/v1/drivers/,method=POST", since);
-	cJSON *srv = e2e_server_driver(e, id);
-	ck_assert_str_eq(jstr(srv, "phone"), jstr(drv, "phone"));
+	struct e2e_form_run r;
+	long since;
+	save_into_silence(&r, "form_retry_unknown_not_applied",
+			  "drop=beforex30,path=/v1/drivers/,method=POST", &since);
+	struct e2e *e = r.e;
+	cJSON *srv = e2e_server_driver(e, r.id);
+	ck_assert_str_eq(jstr(srv, "phone"), jstr(r.drv, "phone"));
 	cJSON_Delete(srv);
 	long mid = mockctl_last_seq(e->mc);
 	e2e_form_save(e);
 	struct mock_reqs log;
 	e2e_wait_posts(e, mid, 1, 5000, &log);
-	ck_assert_uint_eq(mock_reqs_count(&log, "POST", path), 1);
+	ck_assert_uint_eq(mock_reqs_count(&log, "POST", r.path), 1);
 	mock_reqs_clear(&log);
 	ck_assert(term_wait_gone(e->t, "Edit driver", 5000));
 	size_t n = posts_share_one_key(e, since, "{\"phone\":\"" NEW_PHONE "\"}");
 	ck_assert_uint_ge(n, 4);
-	srv = e2e_server_driver(e, id);
+	srv = e2e_server_driver(e, r.id);
 	ck_assert_str_eq(jstr(srv, "phone"), NEW_PHONE);
 	cJSON_Delete(srv);
-	cJSON_Delete(drv);
-	e2e_finish(e);
+	e2e_form_run_end(&r);
 }
 END_TEST
 
@@ -96,13 +96,12 @@ END_TEST
  * sees the change is there (RTY-8's verify) and sends nothing more. */
 START_TEST(unknown_outcome_applied_is_verified_not_resent)
 {
-	char id[96];
-	cJSON *drv;
-	struct e2e *e = e2e_form_start_at("form_retry_unknown_applied", NULL, text_plain, one_fleet,
-					  id, sizeof id, &drv);
-	long since = mockctl_last_seq(e->mc);
-	save_into_silence(e, "drop=afterx30,path=/v1/drivers/,method=POST", since);
-	cJSON *srv = e2e_server_driver(e, id);
+	struct e2e_form_run r;
+	long since;
+	save_into_silence(&r, "form_retry_unknown_applied",
+			  "drop=afterx30,path=/v1/drivers/,method=POST", &since);
+	struct e2e *e = r.e;
+	cJSON *srv = e2e_server_driver(e, r.id);
 	ck_assert_str_eq(jstr(srv, "phone"), NEW_PHONE); /* it did apply */
 	cJSON_Delete(srv);
 	long mid = mockctl_last_seq(e->mc);
@@ -111,8 +110,7 @@ START_TEST(unknown_outcome_applied_is_verified_not_resent)
 	ck_assert(term_wait_gone(e->t, "Edit driver", 3000));
 	e2e_assert_no_post(e, mid, 500);
 	posts_share_one_key(e, since, "{\"phone\":\"" NEW_PHONE "\"}");
-	cJSON_Delete(drv);
-	e2e_finish(e);
+	e2e_form_run_end(&r);
 }
 END_TEST
 
@@ -121,13 +119,11 @@ END_TEST
  * refused by the server as idempotency_key_mismatch). */
 START_TEST(unknown_outcome_then_another_change_gets_a_new_key)
 {
-	char id[96], path[160];
-	cJSON *drv;
-	struct e2e *e = e2e_form_start_at("form_unknown_other_change", NULL, text_plain, one_fleet,
-					  id, sizeof id, &drv);
-	snprintf(path, sizeof path, "/v1/drivers/%s", id);
-	long since = mockctl_last_seq(e->mc);
-	save_into_silence(e, "drop=beforex30,path=/v1/drivers/,method=POST", since);
+	struct e2e_form_run r;
+	long since;
+	save_into_silence(&r, "form_unknown_other_change",
+			  "drop=beforex30,path=/v1/drivers/,method=POST", &since);
+	struct e2e *e = r.e;
 	struct mock_reqs log;
 	ck_assert_int_eq(mockctl_requests(e->mc, since, &log), 0);
 	char key1[300] = "";
@@ -140,7 +136,7 @@ START_TEST(unknown_outcome_then_another_change_gets_a_new_key)
 	e2e_form_set_field(e, 0, "+33189000030"); /* focus is still on Phone */
 	e2e_form_save(e);
 	e2e_wait_posts(e, mid, 1, 5000, &log);
-	size_t posts = mock_reqs_count(&log, "POST", path);
+	size_t posts = mock_reqs_count(&log, "POST", r.path);
 	ck_assert_uint_eq(posts, 1);
 	for (size_t i = 0; i < log.n; i++)
 		if (!strcmp(log.v[i].method, "POST")) {
@@ -151,11 +147,10 @@ START_TEST(unknown_outcome_then_another_change_gets_a_new_key)
 		}
 	mock_reqs_clear(&log);
 	ck_assert(term_wait_gone(e->t, "Edit driver", 5000));
-	cJSON *srv = e2e_server_driver(e, id);
+	cJSON *srv = e2e_server_driver(e, r.id);
 	ck_assert_str_eq(jstr(srv, "phone"), "+33189000030");
 	cJSON_Delete(srv);
-	cJSON_Delete(drv);
-	e2e_finish(e);
+	e2e_form_run_end(&r);
 }
 END_TEST
 

@@ -55,9 +55,7 @@ static void phone_save(struct e2e_form_run *r)
 {
 	struct e2e *e = r->e;
 	long since = mockctl_last_seq(e->mc);
-	e2e_form_open(e);
-	e2e_form_set_field(e, 2, NEW_PHONE); /* Name -> Email -> Phone */
-	e2e_form_save(e);
+	e2e_form_edit_and_save(e, 2, NEW_PHONE); /* Name -> Email -> Phone */
 	struct mock_reqs log;
 	e2e_wait_posts(e, since, 1, 5000, &log);
 	e2e_assert_one_post(e, &log, r->path, "{\"phone\":\"" NEW_PHONE "\"}");
@@ -146,11 +144,8 @@ START_TEST(preference_and_metadata_send_only_the_changed_key)
 	E2E_WAIT(e, "Edit driver", 3000);
 	ck_assert(term_wait_idle(e->t, 150, 3000));
 	e2e_form_save(e);
-	struct mock_reqs log;
-	e2e_wait_posts(e, since, 1, 5000, &log);
 	snprintf(want, sizeof want, "{\"preferences\":{\"charging_speed\":\"%s\"}}", speed);
-	e2e_assert_one_post(e, &log, r.path, want);
-	mock_reqs_clear(&log);
+	e2e_expect_one_post(e, since, r.path, want);
 	ck_assert(term_wait_gone(e->t, "Edit driver", 5000));
 
 	/* A new metadata key: the "+ metadata key" row follows the 12 fields
@@ -169,9 +164,7 @@ START_TEST(preference_and_metadata_send_only_the_changed_key)
 	term_send_key(e->t, TK_ENTER);
 	ck_assert(term_wait_idle(e->t, 150, 3000));
 	e2e_form_save(e);
-	e2e_wait_posts(e, since, 1, 5000, &log);
-	e2e_assert_one_post(e, &log, r.path, "{\"metadata\":{\"e2e_team\":\"blue\"}}");
-	mock_reqs_clear(&log);
+	e2e_expect_one_post(e, since, r.path, "{\"metadata\":{\"e2e_team\":\"blue\"}}");
 
 	/* Server side: both changes, nothing else touched. */
 	cJSON *after = e2e_server_driver(e, r.id);
@@ -191,13 +184,8 @@ START_TEST(max_price_typed_in_money_units_is_sent_in_minor_units)
 	e2e_form_run_start(&r, "form_update_max_price", eur_driver);
 	struct e2e *e = r.e;
 	long since = mockctl_last_seq(e->mc);
-	e2e_form_open(e);
-	e2e_form_set_field(e, 8, "0.25"); /* ... Currency, Payment method -> Max price / kWh */
-	e2e_form_save(e);
-	struct mock_reqs log;
-	e2e_wait_posts(e, since, 1, 5000, &log);
-	e2e_assert_one_post(e, &log, r.path, "{\"preferences\":{\"max_price_per_kwh\":25}}");
-	mock_reqs_clear(&log);
+	e2e_form_edit_and_save(e, 8, "0.25"); /* ... Currency, Payment method -> Max price / kWh */
+	e2e_expect_one_post(e, since, r.path, "{\"preferences\":{\"max_price_per_kwh\":25}}");
 	cJSON *after = e2e_server_driver(e, r.id);
 	ck_assert_int_eq(jint(drv_prefs(after), "max_price_per_kwh", -1), 25);
 	ck_assert_str_eq(jstr(drv_prefs(after), "currency"), "eur");
@@ -232,9 +220,7 @@ START_TEST(unchanged_form_sends_nothing_and_esc_just_closes)
 	e2e_assert_no_post(e, since, 500);
 
 	/* A field entered and left as it was is still unchanged. */
-	e2e_form_open(e);
-	e2e_form_set_field(e, 2, jstr(r.drv, "phone") ? jstr(r.drv, "phone") : "");
-	e2e_form_save(e);
+	e2e_form_edit_and_save(e, 2, jstr(r.drv, "phone") ? jstr(r.drv, "phone") : "");
 	E2E_WAIT(e, "nothing changed", 3000);
 	ck_assert(term_wait_gone(e->t, "Edit driver", 3000));
 	e2e_assert_no_post(e, since, 500);

@@ -108,12 +108,18 @@ struct e2e *e2e_form_start_at_in(const char *bin_dir, const char *name, const ch
 	return e;
 }
 
+void e2e_form_run_start_at_in(const char *bin_dir, struct e2e_form_run *r, const char *name,
+			      const char *const *args, e2e_text_pred fleet_ok, e2e_drv_pred pred)
+{
+	r->e = e2e_form_start_at_in(bin_dir, name, args, fleet_ok, pred, r->id, sizeof r->id,
+				    &r->drv);
+	snprintf(r->path, sizeof r->path, "/v1/drivers/%s", r->id);
+}
+
 void e2e_form_run_start_in(const char *bin_dir, struct e2e_form_run *r, const char *name,
 			   e2e_drv_pred pred)
 {
-	r->e = e2e_form_start_at_in(bin_dir, name, NULL, text_printable, pred, r->id, sizeof r->id,
-				    &r->drv);
-	snprintf(r->path, sizeof r->path, "/v1/drivers/%s", r->id);
+	e2e_form_run_start_at_in(bin_dir, r, name, NULL, text_printable, pred);
 }
 
 void e2e_form_run_end(struct e2e_form_run *r)
@@ -256,6 +262,13 @@ void e2e_form_save(struct e2e *e)
 	term_send_keys(e->t, "\x0f"); /* ^O (^S may be eaten by IXON) */
 }
 
+void e2e_form_edit_and_save(struct e2e *e, int tabs, const char *text)
+{
+	e2e_form_open(e);
+	e2e_form_set_field(e, tabs, text);
+	e2e_form_save(e);
+}
+
 void e2e_form_field_error(struct e2e *e, const char *label, const char *msg)
 {
 	int row = -1, er = -1;
@@ -301,6 +314,14 @@ void e2e_assert_one_post(struct e2e *e, const struct mock_reqs *log, const char 
 			      "POST body %s, want exactly %s",
 			      log->v[i].body ? log->v[i].body : "(none)", want);
 	}
+}
+
+void e2e_expect_one_post(struct e2e *e, long since, const char *path, const char *want)
+{
+	struct mock_reqs log;
+	e2e_wait_posts(e, since, 1, 5000, &log);
+	e2e_assert_one_post(e, &log, path, want);
+	mock_reqs_clear(&log);
 }
 
 void e2e_assert_no_post(struct e2e *e, long since, int quiet_ms)

@@ -76,6 +76,10 @@ struct e2e_form_run {
 void e2e_form_run_start_in(const char *bin_dir, struct e2e_form_run *r, const char *name,
 			   e2e_drv_pred pred);
 #define e2e_form_run_start(...) e2e_form_run_start_in(CT_BINARY_DIR, __VA_ARGS__)
+/* e2e_form_start_at with these args (NULL-terminated or NULL), fleet_ok and pred. */
+void e2e_form_run_start_at_in(const char *bin_dir, struct e2e_form_run *r, const char *name,
+			      const char *const *args, e2e_text_pred fleet_ok, e2e_drv_pred pred);
+#define e2e_form_run_start_at(...) e2e_form_run_start_at_in(CT_BINARY_DIR, __VA_ARGS__)
 /* Delete the driver copy and e2e_finish the console. */
 void e2e_form_run_end(struct e2e_form_run *r);
 
@@ -109,6 +113,9 @@ void e2e_form_open(struct e2e *e);
 void e2e_form_set_field(struct e2e *e, int tabs, const char *text);
 /* ^O (^S may be eaten by IXON); does not wait. */
 void e2e_form_save(struct e2e *e);
+/* The user changes one field and saves: e2e_form_open, e2e_form_set_field,
+ * e2e_form_save. */
+void e2e_form_edit_and_save(struct e2e *e, int tabs, const char *text);
 /* Within 3 s, the row right under the row holding label holds msg; fails
  * with the screen dumped otherwise. */
 void e2e_form_field_error(struct e2e *e, const char *label, const char *msg);
@@ -123,6 +130,9 @@ void e2e_wait_posts(struct e2e *e, long since, size_t n, int ms, struct mock_req
  * NULL) exactly the body want. */
 void e2e_assert_one_post(struct e2e *e, const struct mock_reqs *log, const char *path,
 			 const char *want);
+/* e2e_wait_posts for one POST since `since` (5 s), then e2e_assert_one_post
+ * on that log (path, want). */
+void e2e_expect_one_post(struct e2e *e, long since, const char *path, const char *want);
 /* Waits for quiet_ms of quiet on screen (up to quiet_ms + 3 s), then fails
  * if any write was sent since `since` (listing them). */
 void e2e_assert_no_post(struct e2e *e, long since, int quiet_ms);
