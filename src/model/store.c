@@ -111,6 +111,7 @@ struct intern {
 	size_t chunk_used;
 	char **chunks;
 	size_t nchunks;
+	bool broken; /* an allocation failed: add nothing more (see struct enc) */
 };
 
 /* One materialized driver: strings point into its record's block or into
@@ -307,11 +308,13 @@ static char *intern_get(struct intern *in, const char *s)
 			if (strcmp(in->slots[i], s) == 0)
 				return in->slots[i];
 	}
-	if (in->bytes + len + 1 > INTERN_MAX_BYTES)
+	if (in->broken || in->bytes + len + 1 > INTERN_MAX_BYTES)
 		return NULL;
 	if ((in->n + 1) * 2 > in->cap) {
-		if (intern_rehash(in) < 0)
+		if (intern_rehash(in) < 0) {
+			in->broken = true;
 			return NULL;
+		}
 		for (i = hash_str(s) & (in->cap - 1); in->slots[i]; i = (i + 1) & (in->cap - 1))
 			;
 	}
@@ -319,6 +322,8 @@ static char *intern_get(struct intern *in, const char *s)
 	if (d) {
 		in->slots[i] = d;
 		in->n++;
+	} else {
+		in->broken = true;
 	}
 	return d;
 }
@@ -407,7 +412,11 @@ static const char *intern_at(const struct intern *in, uint32_t ref)
 
 /* The encoder measures (out == NULL) or writes; both passes take the same
  * path, and the measuring pass already added pooled strings to the pool, so
- * the writing pass finds them: both agree on every byte. */
+ * the writing pass finds them: both agree on every byte.  That needs the
+ * writing pass never to pool a string the measuring pass could not: the
+ * pool's limits only tighten, and after one allocation failure it adds
+ * nothing more (a retry that succeeded would give a string of two bytes or
+ * less a 5-byte reference where 4 or fewer were measured). */
 struct enc {
 	char *out;
 	size_t n;
