@@ -173,18 +173,22 @@ struct store_view {
 
 /* ---- folding ---- */
 
+/* The fold's one rule, for fold_into and fold_is_same alike: byte i of s
+ * folds (adds 0x20) when it is A-Z, or the second byte of À..Þ (C3 80..9E)
+ * other than × (C3 97). */
+static bool fold_hits(const unsigned char *s, size_t i)
+{
+	unsigned char c = s[i];
+	return (c >= 'A' && c <= 'Z') ||
+	       (i > 0 && s[i - 1] == 0xC3 && c >= 0x80 && c <= 0x9E && c != 0x97);
+}
+
 /* Fold src into dst (same length: every fold keeps the byte count). */
 static void fold_into(char *dst, const char *src, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)src;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = s[i];
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c + 32);
-		else if (i > 0 && s[i - 1] == 0xC3 && c >= 0x80 && c <= 0x9E && c != 0x97)
-			c = (unsigned char)(c + 0x20); /* À..Þ -> à..þ, not × */
-		dst[i] = (char)c;
-	}
+	for (size_t i = 0; i < len; i++)
+		dst[i] = (char)(fold_hits(s, i) ? s[i] + 0x20 : s[i]);
 }
 
 static char *fold_dup(const char *s)
@@ -377,16 +381,13 @@ static enum field_state sts_get(uint64_t sts, enum dst f)
 	return (enum field_state)((sts >> (2 * f)) & 3u);
 }
 
-/* True when folding s leaves it unchanged (see fold_into). */
+/* True when folding s leaves it unchanged: a haystack part it can share. */
 static bool fold_is_same(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	for (size_t i = 0; p[i]; i++) {
-		if (p[i] >= 'A' && p[i] <= 'Z')
+	for (size_t i = 0; p[i]; i++)
+		if (fold_hits(p, i))
 			return false;
-		if (i > 0 && p[i - 1] == 0xC3 && p[i] >= 0x80 && p[i] <= 0x9E && p[i] != 0x97)
-			return false;
-	}
 	return true;
 }
 
