@@ -72,17 +72,72 @@ static void type_filter(struct e2e *e, const char *name)
 	ck_assert(term_wait_idle(e->t, 150, 3000));
 }
 
+/* One run: the console, the oracle's fleets, and the first driver matching
+ * pred in the first plain-named fleet (its id, and that fleet's index ia);
+ * no key sent yet. */
+struct pick {
+	struct e2e *e;
+	cJSON *fleets, *drv;
+	int ia;
+	char id[96];
+};
+
+static void pick_start(struct pick *p, const char *name, const char *const *args,
+		       e2e_drv_pred pred)
+{
+	p->e = e2e_form_start(name, args, NULL);
+	p->fleets = mockctl_get_all(p->e->mc, "/fleets?limit=100");
+	ck_assert_ptr_nonnull(p->fleets);
+	p->ia = -1;
+	p->drv = oracle_pick_driver(p->e->mc, p->fleets, text_plain, pred, &p->ia);
+	ck_assert_ptr_nonnull(p->drv);
+	snprintf(p->id, sizeof p->id, "%s", jstr(p->drv, "id"));
+}
+
+static void pick_end(struct pick *p)
+{
+	cJSON_Delete(p->drv);
+	cJSON_Delete(p->fleets);
+	e2e_finish(p->e);
+}
+
+/* d on the selected driver (id), pick the fleet (fid) by typing its name,
+ * Enter: a question, and nothing sent while it waits (quiet_ms); y sends
+ * exactly one POST /v1/drivers/ID/detach {"fleet":"FID"}. */
+static void detach_confirmed(struct e2e *e, const char *id, const char *name, const char *fid,
+			     int quiet_ms)
+{
+	char path[192], body[160];
+	long since = mockctl_last_seq(e->mc);
+	term_send_keys(e->t, "d");
+	E2E_WAIT(e, "Detach from fleet", 3000);
+	type_filter(e, name);
+	term_send_key(e->t, TK_ENTER);
+	E2E_WAIT(e, "detach ", 3000);
+	e2e_assert_no_post(e, since, quiet_ms);
+	term_send_keys(e->t, "y");
+	snprintf(path, sizeof path, "/v1/drivers/%s/detach", id);
+	snprintf(body, sizeof body, "{\"fleet\":\"%s\"}", fid);
+	e2e_expect_one_post(e, since, path, body);
+}
+
+/* The server has the driver (id) in one fleet, and not in fid. */
+static void assert_server_detached(struct e2e *e, const char *id, const char *fid)
+{
+	cJSON *srv = e2e_server_driver(e, id);
+	ck_assert(!id_in_list(cJSON_GetObjectItemCaseSensitive(srv, "fleets"), fid));
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(srv, "fleets")), 1);
+	cJSON_Delete(srv);
+}
+
 START_TEST(attach_then_detach)
 {
 	const char *args[] = { "--refresh", "1", NULL };
-	struct e2e *e = e2e_form_start("form_attach_detach", args, NULL);
-	cJSON *fleets = mockctl_get_all(e->mc, "/fleets?limit=100");
-	ck_assert_ptr_nonnull(fleets);
-	int ia = -1;
-	cJSON *drv = oracle_pick_driver(e->mc, fleets, text_plain, drv_one_fleet, &ia);
-	ck_assert_ptr_nonnull(drv);
-	char id[96];
-	snprintf(id, sizeof id, "%s", jstr(drv, "id"));
+	struct pick p;
+	pick_start(&p, "form_attach_detach", args, drv_one_fleet);
+	struct e2e *e = p.e;
+	const cJSON *fleets = p.fleets, *drv = p.drv;
+	const char *id = p.id;
 
 	/* Target: a plain-named fleet the driver is not in, whose first six
 	 * characters, and the first six of its second word, no other fleet's
@@ -114,7 +169,7 @@ START_TEST(attach_then_detach)
 	long before = jint(t, "total_drivers", -1);
 	ck_assert_int_ge(before, 0);
 
-	e2e_goto_driver(e, fleets, ia, id);
+	e2e_goto_driver(e, fleets, p.ia, id);
 	wait_fleet_count(e, tpre, before, "fleet count before attach");
 
 	/* Attach. */
@@ -126,11 +181,8 @@ START_TEST(attach_then_detach)
 	type_filter(e, strchr(tname, ' ') + 1); /* part of the name, from its middle */
 	E2E_WAIT(e, " 1 of ", 3000); /* the picker kept that one fleet */
 	term_send_key(e->t, TK_ENTER);
-	struct mock_reqs log;
-	e2e_wait_posts(e, since, 1, 5000, &log);
 	snprintf(want_path, sizeof want_path, "/v1/drivers/%s/attach", id);
-	e2e_assert_one_post(e, &log, want_path, want_body);
-	mock_reqs_clear(&log);
+	e2e_expect_one_post(e, since, want_path, want_body);
 	E2E_WAIT(e, "attached", 5000);
 	wait_fleet_count(e, tpre, before + 1, "fleet count after attach");
 	cJSON *srv = e2e_server_driver(e, id);
@@ -139,28 +191,11 @@ START_TEST(attach_then_detach)
 
 	/* Detach: two fleets now, so a picker, then a question; nothing is
 	 * sent before y. */
-	since = mockctl_last_seq(e->mc);
-	term_send_keys(e->t, "d");
-	E2E_WAIT(e, "Detach from fleet", 3000);
-	type_filter(e, tname);
-	term_send_key(e->t, TK_ENTER);
-	E2E_WAIT(e, "detach ", 3000);
-	e2e_assert_no_post(e, since, 400);
-	term_send_keys(e->t, "y");
-	e2e_wait_posts(e, since, 1, 5000, &log);
-	snprintf(want_path, sizeof want_path, "/v1/drivers/%s/detach", id);
-	e2e_assert_one_post(e, &log, want_path, want_body);
-	mock_reqs_clear(&log);
+	detach_confirmed(e, id, tname, tid, 400);
 	E2E_WAIT(e, "detached", 5000);
 	wait_fleet_count(e, tpre, before, "fleet count after detach");
-	srv = e2e_server_driver(e, id);
-	ck_assert(!id_in_list(cJSON_GetObjectItemCaseSensitive(srv, "fleets"), tid));
-	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(srv, "fleets")), 1);
-	cJSON_Delete(srv);
-
-	cJSON_Delete(drv);
-	cJSON_Delete(fleets);
-	e2e_finish(e);
+	assert_server_detached(e, id, tid);
+	pick_end(&p);
 }
 END_TEST
 
@@ -172,14 +207,11 @@ END_TEST
 START_TEST(attach_reset_after_commit_is_applied_once)
 {
 	const char *args[] = { "--refresh", "1", NULL };
-	struct e2e *e = e2e_form_start("form_attach_reset_after_commit", args, NULL);
-	cJSON *fleets = mockctl_get_all(e->mc, "/fleets?limit=100");
-	ck_assert_ptr_nonnull(fleets);
-	int ia = -1;
-	cJSON *drv = oracle_pick_driver(e->mc, fleets, text_plain, drv_one_fleet, &ia);
-	ck_assert_ptr_nonnull(drv);
-	char id[96];
-	snprintf(id, sizeof id, "%s", jstr(drv, "id"));
+	struct pick p;
+	pick_start(&p, "form_attach_reset_after_commit", args, drv_one_fleet);
+	struct e2e *e = p.e;
+	const cJSON *fleets = p.fleets, *drv = p.drv;
+	const char *id = p.id;
 	const cJSON *t = NULL, *f, *g;
 	cJSON_ArrayForEach(f, fleets)
 	{
@@ -198,7 +230,7 @@ START_TEST(attach_reset_after_commit_is_applied_once)
 	snprintf(tname, sizeof tname, "%s", jstr(t, "name"));
 	expect_prefix(tname, 12, tpre, sizeof tpre);
 	long before = jint(t, "total_drivers", -1);
-	e2e_goto_driver(e, fleets, ia, id);
+	e2e_goto_driver(e, fleets, p.ia, id);
 	wait_fleet_count(e, tpre, before, "fleet count before attach");
 
 	ck_assert_int_eq(mockctl_faults(e->mc, "drop=after,path=/v1/drivers/,method=POST"), 0);
@@ -248,9 +280,7 @@ START_TEST(attach_reset_after_commit_is_applied_once)
 		n += cJSON_IsString(g) && !strcmp(g->valuestring, tid);
 	ck_assert_int_eq(n, 1);
 	cJSON_Delete(srv);
-	cJSON_Delete(drv);
-	cJSON_Delete(fleets);
-	e2e_finish(e);
+	pick_end(&p);
 }
 END_TEST
 
@@ -264,60 +294,35 @@ static bool two_fleets(const cJSON *d)
 START_TEST(detach_from_the_fleet_in_view)
 {
 	const char *args[] = { "--refresh", "1", NULL };
-	struct e2e *e = e2e_form_start("form_detach_in_view", args, NULL);
-	cJSON *fleets = mockctl_get_all(e->mc, "/fleets?limit=100");
-	ck_assert_ptr_nonnull(fleets);
-	int ia = -1;
-	cJSON *drv = oracle_pick_driver(e->mc, fleets, text_plain, two_fleets, &ia);
-	ck_assert_ptr_nonnull(drv);
-	const cJSON *a = cJSON_GetArrayItem(fleets, ia);
-	char id[96], aid[96], aname[128], apre[64], want[192], body[160], path[192];
-	snprintf(id, sizeof id, "%s", jstr(drv, "id"));
+	struct pick p;
+	pick_start(&p, "form_detach_in_view", args, two_fleets);
+	struct e2e *e = p.e;
+	const cJSON *a = cJSON_GetArrayItem(p.fleets, p.ia);
+	char aid[96], aname[128], apre[64], want[192];
 	snprintf(aid, sizeof aid, "%s", jstr(a, "id"));
 	snprintf(aname, sizeof aname, "%s", jstr(a, "name"));
 	expect_prefix(aname, 12, apre, sizeof apre);
 	long n = jint(a, "total_drivers", -1);
-	e2e_goto_driver(e, fleets, ia, id);
+	e2e_goto_driver(e, p.fleets, p.ia, p.id);
 	snprintf(want, sizeof want, "%s (%ld)", aname, n);
 	e2e_wait_str(e, want, 3000);
 
-	long since = mockctl_last_seq(e->mc);
-	term_send_keys(e->t, "d");
-	E2E_WAIT(e, "Detach from fleet", 3000);
-	type_filter(e, aname);
-	term_send_key(e->t, TK_ENTER);
-	E2E_WAIT(e, "detach ", 3000);
-	e2e_assert_no_post(e, since, 300);
-	term_send_keys(e->t, "y");
-	struct mock_reqs log;
-	e2e_wait_posts(e, since, 1, 5000, &log);
-	snprintf(path, sizeof path, "/v1/drivers/%s/detach", id);
-	snprintf(body, sizeof body, "{\"fleet\":\"%s\"}", aid);
-	e2e_assert_one_post(e, &log, path, body);
-	mock_reqs_clear(&log);
+	detach_confirmed(e, p.id, aname, aid, 300);
 	snprintf(want, sizeof want, "%s (%ld)", aname, n - 1);
 	e2e_wait_str(e, want, 8000);
 	wait_fleet_count(e, apre, n - 1, "fleet count after detach");
-	cJSON *srv = e2e_server_driver(e, id);
-	ck_assert(!id_in_list(cJSON_GetObjectItemCaseSensitive(srv, "fleets"), aid));
-	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(srv, "fleets")), 1);
-	cJSON_Delete(srv);
-	cJSON_Delete(drv);
-	cJSON_Delete(fleets);
-	e2e_finish(e);
+	assert_server_detached(e, p.id, aid);
+	pick_end(&p);
 }
 END_TEST
 
 /* n / Esc on the question: no detach is sent. */
 START_TEST(detach_declined_sends_nothing)
 {
-	struct e2e *e = e2e_form_start("form_detach_declined", NULL, NULL);
-	cJSON *fleets = mockctl_get_all(e->mc, "/fleets?limit=100");
-	ck_assert_ptr_nonnull(fleets);
-	int ia = -1;
-	cJSON *drv = oracle_pick_driver(e->mc, fleets, text_plain, drv_one_fleet, &ia);
-	ck_assert_ptr_nonnull(drv);
-	e2e_goto_driver(e, fleets, ia, jstr(drv, "id"));
+	struct pick p;
+	pick_start(&p, "form_detach_declined", NULL, drv_one_fleet);
+	struct e2e *e = p.e;
+	e2e_goto_driver(e, p.fleets, p.ia, p.id);
 	long since = mockctl_last_seq(e->mc);
 	term_send_keys(e->t, "d");
 	E2E_WAIT(e, "detach ", 3000); /* one fleet: straight to the question */
@@ -328,12 +333,10 @@ START_TEST(detach_declined_sends_nothing)
 	term_send_key(e->t, TK_ESC);
 	ck_assert(term_wait_gone(e->t, "detach ", 3000));
 	e2e_assert_no_post(e, since, 500);
-	cJSON *srv = e2e_server_driver(e, jstr(drv, "id"));
+	cJSON *srv = e2e_server_driver(e, p.id);
 	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(srv, "fleets")), 1);
 	cJSON_Delete(srv);
-	cJSON_Delete(drv);
-	cJSON_Delete(fleets);
-	e2e_finish(e);
+	pick_end(&p);
 }
 END_TEST
 
