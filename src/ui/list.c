@@ -383,9 +383,11 @@ bool list_select_screen_row(struct pane *p, int y)
 size_t list_visible_ids(struct pane *p, const char **ids, size_t max)
 {
 	struct list_state *ls = p->data;
-	size_t len = store_view_len(ls->view), n = 0;
+	/* Before the length: asking it rebuilds a view that changed, and a
+	 * hidden list (zoom, the kiosk wall) has nothing on screen. */
 	if (p->hidden)
 		return 0;
+	size_t len = store_view_len(ls->view), n = 0;
 	for (int r = 0; r < ls->rows && n < max; r++) {
 		size_t i = ls->top + (size_t)r;
 		if (i >= len)
