@@ -68,16 +68,26 @@ static void assert_theirs_shown(struct e2e *e)
 	free(row);
 }
 
+/* The edit form open at a one-fleet driver (*since: the log's position
+ * then), and another client's update with body `theirs` applied (200). */
+static struct e2e *open_then_theirs(struct e2e_form_run *r, const char *name,
+				    const char *const *args, const char *theirs, long *since)
+{
+	e2e_form_run_start_at(r, name, args, text_plain, drv_one_fleet);
+	struct e2e *e = r->e;
+	e2e_form_open(e);
+	*since = mockctl_last_seq(e->mc);
+	ck_assert_int_eq(their_update(e, r->id, theirs), 200);
+	return e;
+}
+
 START_TEST(conflict_is_shown_and_nothing_sent_until_the_user_chooses)
 {
 	struct e2e_form_run r;
-	e2e_form_run_start_at(&r, "form_conflict", NULL, text_plain, drv_one_fleet);
-	struct e2e *e = r.e;
-
-	e2e_form_open(e);
-	long since = mockctl_last_seq(e->mc);
+	long since;
 	/* Someone else renames the driver. */
-	ck_assert_int_eq(their_update(e, r.id, "{\"name\":\"" THEIR_NAME "\"}"), 200);
+	struct e2e *e = open_then_theirs(&r, "form_conflict", NULL,
+					 "{\"name\":\"" THEIR_NAME "\"}", &since);
 	cJSON *srv = e2e_server_driver(e, r.id);
 	ck_assert_str_eq(jstr(srv, "name"), THEIR_NAME);
 	cJSON_Delete(srv);
@@ -122,12 +132,9 @@ END_TEST
 START_TEST(conflict_on_the_same_field_overwrites_only_when_chosen)
 {
 	struct e2e_form_run r;
-	e2e_form_run_start_at(&r, "form_conflict_same_field", NULL, text_plain, drv_one_fleet);
-	struct e2e *e = r.e;
-
-	e2e_form_open(e);
-	long since = mockctl_last_seq(e->mc);
-	ck_assert_int_eq(their_update(e, r.id, "{\"name\":\"" THEIR_NAME "\"}"), 200);
+	long since;
+	struct e2e *e = open_then_theirs(&r, "form_conflict_same_field", NULL,
+					 "{\"name\":\"" THEIR_NAME "\"}", &since);
 	e2e_form_set_field(e, 0, "Yours Changedname");
 	e2e_form_save(e);
 	E2E_WAIT(e, "changed on the server", 5000);
@@ -195,11 +202,9 @@ END_TEST
 START_TEST(same_change_made_elsewhere_sends_nothing)
 {
 	struct e2e_form_run r;
-	e2e_form_run_start_at(&r, "form_conflict_same_change", NULL, text_plain, drv_one_fleet);
-	struct e2e *e = r.e;
-	e2e_form_open(e);
-	long since = mockctl_last_seq(e->mc);
-	ck_assert_int_eq(their_update(e, r.id, "{\"phone\":\"" NEW_PHONE "\"}"), 200);
+	long since;
+	struct e2e *e = open_then_theirs(&r, "form_conflict_same_change", NULL,
+					 "{\"phone\":\"" NEW_PHONE "\"}", &since);
 	e2e_form_set_field(e, 2, NEW_PHONE);
 	e2e_form_save(e);
 	E2E_WAIT(e, "already has", 5000);
@@ -220,11 +225,9 @@ START_TEST(background_refresh_shows_theirs_while_the_form_is_open)
 {
 	const char *args[] = { "--refresh", "1", NULL };
 	struct e2e_form_run r;
-	e2e_form_run_start_at(&r, "form_conflict_refresh", args, text_plain, drv_one_fleet);
-	struct e2e *e = r.e;
-	e2e_form_open(e);
-	long since = mockctl_last_seq(e->mc);
-	ck_assert_int_eq(their_update(e, r.id, "{\"name\":\"" THEIR_NAME "\"}"), 200);
+	long since;
+	struct e2e *e = open_then_theirs(&r, "form_conflict_refresh", args,
+					 "{\"name\":\"" THEIR_NAME "\"}", &since);
 	e2e_form_set_field(e, 2, NEW_PHONE);
 	if (!term_wait_for(e->t, "theirs:", 8000)) {
 		e2e_dump(e, "form open during background refresh");

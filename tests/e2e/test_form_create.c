@@ -25,7 +25,7 @@ static bool any_driver(const cJSON *d)
 }
 
 /* Focus a plain-named fleet's drivers pane; its id in fid. */
-static struct e2e *start_in_fleet(const char *name, char *fid, size_t n, cJSON **fleets_out)
+static struct e2e *start_in_fleet(const char *name, char *fid, size_t n)
 {
 	struct e2e *e = e2e_form_start(name, NULL, NULL);
 	cJSON *fleets = mockctl_get_all(e->mc, "/fleets?limit=100");
@@ -36,33 +36,41 @@ static struct e2e *start_in_fleet(const char *name, char *fid, size_t n, cJSON *
 	snprintf(fid, n, "%s", jstr(cJSON_GetArrayItem(fleets, ia), "id"));
 	e2e_goto_driver(e, fleets, ia, jstr(drv, "id"));
 	cJSON_Delete(drv);
-	*fleets_out = fleets;
+	cJSON_Delete(fleets);
 	return e;
 }
 
-static void open_create(struct e2e *e)
+/* n: the create form, open and quiet; returns the request log's position
+ * before the key. */
+static long open_create(struct e2e *e)
 {
+	long since = mockctl_last_seq(e->mc);
 	term_send_keys(e->t, "n");
 	E2E_WAIT(e, "New driver in ", 3000);
 	E2E_WAIT(e, "Add to fleet in view", 3000);
 	ck_assert(term_wait_idle(e->t, 200, 3000));
+	return since;
+}
+
+/* In the open create form: Name, then Email (the next field). */
+static void fill_name_and_email(struct e2e *e)
+{
+	e2e_form_set_field(e, 0, NEW_NAME);
+	e2e_form_set_field(e, 1, NEW_EMAIL);
 }
 
 START_TEST(create_sends_name_and_email_then_attaches_to_the_fleet_in_view)
 {
 	char fid[96];
-	cJSON *fleets;
-	struct e2e *e = start_in_fleet("form_create", fid, sizeof fid, &fleets);
+	struct e2e *e = start_in_fleet("form_create", fid, sizeof fid);
 	int row = -1;
 	ck_assert_int_eq(term_find(e->t, "Add to fleet in view", &row, NULL), -1);
-	long since = mockctl_last_seq(e->mc);
-	open_create(e);
+	long since = open_create(e);
 	/* What the form says it will do. */
 	char *toggle = e2e_row_with(e, "Add to fleet in view");
 	ck_assert_msg(toggle && has_token(toggle, "on"), "attach toggle row: %s", toggle);
 	free(toggle);
-	e2e_form_set_field(e, 0, NEW_NAME);
-	e2e_form_set_field(e, 1, NEW_EMAIL);
+	fill_name_and_email(e);
 	e2e_form_save(e);
 
 	struct mock_reqs log;
@@ -117,7 +125,6 @@ START_TEST(create_sends_name_and_email_then_attaches_to_the_fleet_in_view)
 	if (!listed)
 		e2e_dump(e, "new driver in the list");
 	ck_assert_msg(listed, "the new driver is not in the drivers list");
-	cJSON_Delete(fleets);
 	e2e_finish(e);
 }
 END_TEST
@@ -125,12 +132,9 @@ END_TEST
 START_TEST(create_with_attach_toggled_off_sends_no_attach)
 {
 	char fid[96];
-	cJSON *fleets;
-	struct e2e *e = start_in_fleet("form_create_no_attach", fid, sizeof fid, &fleets);
-	long since = mockctl_last_seq(e->mc);
-	open_create(e);
-	e2e_form_set_field(e, 0, NEW_NAME);
-	e2e_form_set_field(e, 1, NEW_EMAIL);
+	struct e2e *e = start_in_fleet("form_create_no_attach", fid, sizeof fid);
+	long since = open_create(e);
+	fill_name_and_email(e);
 	for (int i = 0; i < 11; i++) /* Email ... + metadata key -> Add to fleet in view */
 		term_send_key(e->t, TK_TAB);
 	term_send_keys(e->t, " ");
@@ -154,7 +158,6 @@ START_TEST(create_with_attach_toggled_off_sends_no_attach)
 		if (!strcmp(log.v[i].method, "POST"))
 			ck_assert_str_eq(log.v[i].path, "/v1/drivers");
 	mock_reqs_clear(&log);
-	cJSON_Delete(fleets);
 	e2e_finish(e);
 }
 END_TEST
@@ -162,10 +165,8 @@ END_TEST
 START_TEST(missing_or_bad_email_is_shown_at_the_field_and_nothing_is_sent)
 {
 	char fid[96];
-	cJSON *fleets;
-	struct e2e *e = start_in_fleet("form_create_bad_email", fid, sizeof fid, &fleets);
-	long since = mockctl_last_seq(e->mc);
-	open_create(e);
+	struct e2e *e = start_in_fleet("form_create_bad_email", fid, sizeof fid);
+	long since = open_create(e);
 
 	/* Name only. */
 	e2e_form_set_field(e, 0, NEW_NAME);
@@ -197,7 +198,6 @@ START_TEST(missing_or_bad_email_is_shown_at_the_field_and_nothing_is_sent)
 		ck_assert_msg(!jstr(d, "name") || strcmp(jstr(d, "name"), NEW_NAME) != 0,
 			      "a driver was created");
 	cJSON_Delete(all);
-	cJSON_Delete(fleets);
 	e2e_finish(e);
 }
 END_TEST
@@ -207,12 +207,9 @@ END_TEST
 START_TEST(create_with_optional_fields_sends_exactly_those)
 {
 	char fid[96];
-	cJSON *fleets;
-	struct e2e *e = start_in_fleet("form_create_optional", fid, sizeof fid, &fleets);
-	long since = mockctl_last_seq(e->mc);
-	open_create(e);
-	e2e_form_set_field(e, 0, NEW_NAME);
-	e2e_form_set_field(e, 1, NEW_EMAIL);
+	struct e2e *e = start_in_fleet("form_create_optional", fid, sizeof fid);
+	long since = open_create(e);
+	fill_name_and_email(e);
 	e2e_form_set_field(e, 1, "+33189000031"); /* Email -> Phone */
 	for (int i = 0; i < 2; i++) /* Phone License -> Charging speed (no Status on create) */
 		term_send_key(e->t, TK_TAB);
@@ -242,7 +239,6 @@ START_TEST(create_with_optional_fields_sends_exactly_those)
 	cJSON_Delete(b);
 	mock_reqs_clear(&log);
 	E2E_WAIT(e, "created driver", 5000);
-	cJSON_Delete(fleets);
 	e2e_finish(e);
 }
 END_TEST
@@ -253,14 +249,11 @@ END_TEST
 START_TEST(attach_failing_after_create_never_creates_twice)
 {
 	char fid[96];
-	cJSON *fleets;
-	struct e2e *e = start_in_fleet("form_create_attach_fails", fid, sizeof fid, &fleets);
+	struct e2e *e = start_in_fleet("form_create_attach_fails", fid, sizeof fid);
 	/* "/v1/drivers/" matches the attach, not the create (/v1/drivers). */
 	ck_assert_int_eq(mockctl_faults(e->mc, "status=503x3,path=/v1/drivers/,method=POST"), 0);
-	long since = mockctl_last_seq(e->mc);
-	open_create(e);
-	e2e_form_set_field(e, 0, NEW_NAME);
-	e2e_form_set_field(e, 1, NEW_EMAIL);
+	long since = open_create(e);
+	fill_name_and_email(e);
 	e2e_form_save(e);
 	struct mock_reqs log;
 	e2e_wait_posts(e, since, 4, 15000, &log); /* create + 3 attach attempts */
@@ -293,7 +286,6 @@ START_TEST(attach_failing_after_create_never_creates_twice)
 	ck_assert_msg(made == 1 && creates == 1,
 		      "%d drivers named " NEW_EMAIL " on the server, %zu creates applied (want 1)",
 		      made, creates);
-	cJSON_Delete(fleets);
 	e2e_finish(e);
 }
 END_TEST
