@@ -45,6 +45,21 @@ static void check_log(struct e2e *e, long since, const char *id)
 	mock_reqs_clear(&log);
 }
 
+/* On the selected driver (id): edit_phone, check_log, the new phone on
+ * screen (5 s); returns the server's driver afterwards (the caller deletes). */
+static cJSON *edit_phone_checked(struct e2e *e, const char *id)
+{
+	long since = mockctl_last_seq(e->mc);
+	edit_phone(e);
+	check_log(e, since, id);
+	E2E_WAIT(e, NEW_PHONE, 5000);
+	char path[100];
+	snprintf(path, sizeof path, "/drivers/%s", id);
+	cJSON *after = mockctl_get(e->mc, path, NULL);
+	ck_assert_ptr_nonnull(after);
+	return after;
+}
+
 static int fleet_index(const cJSON *fleets, const char *id)
 {
 	for (int i = 0; id && i < cJSON_GetArraySize(fleets); i++)
@@ -104,16 +119,7 @@ static void run_hostile(void)
 	term_send_key(e->t, TK_TAB);
 	select_driver_shown(e, "Good^MEVIL");
 
-	char id[80];
-	snprintf(id, sizeof id, "%s", jstr(target, "id"));
-	long since = mockctl_last_seq(e->mc);
-	edit_phone(e);
-	check_log(e, since, id);
-	E2E_WAIT(e, NEW_PHONE, 5000);
-	char path[100];
-	snprintf(path, sizeof path, "/drivers/%s", id);
-	cJSON *after = mockctl_get(e->mc, path, NULL);
-	ck_assert_ptr_nonnull(after);
+	cJSON *after = edit_phone_checked(e, jstr(target, "id"));
 	ck_assert_str_eq(jstr(after, "name"), "Good\rEVIL"); /* raw, not "Good^MEVIL" */
 	ck_assert_str_eq(jstr(after, "phone"), NEW_PHONE);
 	cJSON_Delete(after);
@@ -138,17 +144,7 @@ static void run(const char *name)
 	e2e_wait_str(e, pre, 10000);
 
 	const cJSON *d = e2e_select_first_driver(e, ia, drivers);
-	char id[80];
-	snprintf(id, sizeof id, "%s", jstr(d, "id"));
-	long since = mockctl_last_seq(e->mc);
-	edit_phone(e);
-	check_log(e, since, id);
-	E2E_WAIT(e, NEW_PHONE, 5000);
-
-	char path[100];
-	snprintf(path, sizeof path, "/drivers/%s", id);
-	cJSON *after = mockctl_get(e->mc, path, NULL);
-	ck_assert_ptr_nonnull(after);
+	cJSON *after = edit_phone_checked(e, jstr(d, "id"));
 	ck_assert_str_eq(jstr(after, "phone"), NEW_PHONE);
 	ck_assert_str_eq(jstr(after, "name"), jstr(d, "name")); /* untouched, raw */
 	cJSON_Delete(after);
