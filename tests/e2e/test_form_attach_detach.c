@@ -130,6 +130,37 @@ static void assert_server_detached(struct e2e *e, const char *id, const char *fi
 	cJSON_Delete(srv);
 }
 
+/* The first fleet the driver is not in with a plain name of 6+ characters
+ * whose first six no other fleet's name starts with (typing them finds it
+ * alone).  With by_second_word, also a second word of 4+ characters whose
+ * first six hold no space and are in no other fleet's name (any case).
+ * NULL if none. */
+static const cJSON *attach_target(const cJSON *fleets, const cJSON *drv, bool by_second_word)
+{
+	const cJSON *f, *g;
+	cJSON_ArrayForEach(f, fleets)
+	{
+		const char *name = jstr(f, "name");
+		const char *sp = text_plain(name) ? strchr(name, ' ') : NULL;
+		if (!text_plain(name) || strlen(name) < 6 ||
+		    (by_second_word && (!sp || strlen(sp + 1) < 4)) ||
+		    id_in_list(cJSON_GetObjectItemCaseSensitive(drv, "fleets"), jstr(f, "id")))
+			continue;
+		char mid[8] = "";
+		if (by_second_word)
+			snprintf(mid, sizeof mid, "%.6s", sp + 1);
+		int same = 0, mids = 0;
+		cJSON_ArrayForEach(g, fleets)
+		{
+			same += jstr(g, "name") && strncmp(jstr(g, "name"), name, 6) == 0;
+			mids += jstr(g, "name") && strcasestr(jstr(g, "name"), mid) != NULL;
+		}
+		if (same == 1 && (!by_second_word || (mids == 1 && !strchr(mid, ' '))))
+			return f;
+	}
+	return NULL;
+}
+
 START_TEST(attach_then_detach)
 {
 	const char *args[] = { "--refresh", "1", NULL };
@@ -143,24 +174,7 @@ START_TEST(attach_then_detach)
 	 * characters, and the first six of its second word, no other fleet's
 	 * name holds (so typing either finds it alone: attach types part of
 	 * the second word, detach the start). */
-	const cJSON *t = NULL, *f, *g;
-	cJSON_ArrayForEach(f, fleets)
-	{
-		const char *sp = text_plain(jstr(f, "name")) ? strchr(jstr(f, "name"), ' ') : NULL;
-		if (t || !sp || strlen(sp + 1) < 4 || strlen(jstr(f, "name")) < 6 ||
-		    id_in_list(cJSON_GetObjectItemCaseSensitive(drv, "fleets"), jstr(f, "id")))
-			continue;
-		char mid[8];
-		snprintf(mid, sizeof mid, "%.6s", sp + 1);
-		int same = 0, mids = 0;
-		cJSON_ArrayForEach(g, fleets)
-		{
-			same += jstr(g, "name") && strncmp(jstr(g, "name"), jstr(f, "name"), 6) == 0;
-			mids += jstr(g, "name") && strcasestr(jstr(g, "name"), mid) != NULL;
-		}
-		if (same == 1 && mids == 1 && !strchr(mid, ' '))
-			t = f;
-	}
+	const cJSON *t = attach_target(fleets, drv, true);
 	ck_assert_msg(t != NULL, "no fleet to attach to");
 	char tid[96], tname[128], tpre[64];
 	snprintf(tid, sizeof tid, "%s", jstr(t, "id"));
@@ -212,18 +226,7 @@ START_TEST(attach_reset_after_commit_is_applied_once)
 	struct e2e *e = p.e;
 	const cJSON *fleets = p.fleets, *drv = p.drv;
 	const char *id = p.id;
-	const cJSON *t = NULL, *f, *g;
-	cJSON_ArrayForEach(f, fleets)
-	{
-		if (t || !text_plain(jstr(f, "name")) || strlen(jstr(f, "name")) < 6 ||
-		    id_in_list(cJSON_GetObjectItemCaseSensitive(drv, "fleets"), jstr(f, "id")))
-			continue;
-		int same = 0;
-		cJSON_ArrayForEach(g, fleets)
-			same += jstr(g, "name") && strncmp(jstr(g, "name"), jstr(f, "name"), 6) == 0;
-		if (same == 1)
-			t = f;
-	}
+	const cJSON *t = attach_target(fleets, drv, false), *f, *g;
 	ck_assert_ptr_nonnull(t);
 	char tid[96], tname[128], tpre[64], want_path[192], want_body[160];
 	snprintf(tid, sizeof tid, "%s", jstr(t, "id"));
