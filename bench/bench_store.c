@@ -112,12 +112,14 @@ static void typing(struct store_view *v, const char *label, const char *const *s
 	double *t = calloc(nsteps * (size_t)rounds, sizeof(double));
 	size_t k = 0;
 	size_t last_len = 0;
+	char sel[40]; /* a driver that exists, so the find really scans the rows */
+	mk_id(sel, "drv_", 1, 4242);
 	for (int r = 0; r < rounds; r++) {
 		for (size_t i = 0; i < nsteps; i++) {
 			double t0 = now_ms();
 			store_view_set_filter(v, steps[i]);
 			last_len = store_view_len(v);
-			store_view_find(v, "drv_notthere");
+			store_view_find(v, sel);
 			t[k++] = now_ms() - t0;
 		}
 	}
