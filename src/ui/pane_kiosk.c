@@ -229,7 +229,7 @@ static void kp_account(struct pane *p, struct ui *ui, int y)
 {
 	struct list_state *ls = kp_fleets(ui);
 	size_t len = store_view_len(ls->view);
-	long long sessions = 0;
+	struct opt_i64 total = {.st = FIELD_SET, .v = 0};
 	double kwh = 0;
 	int64_t minor = 0;
 	const char *cur = NULL;
@@ -238,10 +238,16 @@ static void kp_account(struct pane *p, struct ui *ui, int y)
 		const struct fleet *f = store_view_fleet(ls->view, i);
 		if (!f)
 			continue;
-		sessions += f->total_sessions.st == FIELD_SET ? f->total_sessions.v : 0;
+		/* Each value is below 2^53 (JSN-6), but a server's thousand
+		 * fleets of them would overflow: such a sum is not shown. */
+		if (f->total_sessions.st == FIELD_SET &&
+		    __builtin_add_overflow(total.v, f->total_sessions.v, &total.v))
+			total.st = FIELD_INVALID;
 		kwh += f->total_energy_consumed_kwh.st == FIELD_SET ? f->total_energy_consumed_kwh.v
 		                                                    : 0;
-		minor += f->wallet_balance.st == FIELD_SET ? f->wallet_balance.v : 0;
+		if (f->wallet_balance.st == FIELD_SET &&
+		    __builtin_add_overflow(minor, f->wallet_balance.v, &minor))
+			one_cur = false;
 		const struct opt_str *c = &f->preferences.default_currency;
 		if (c->st != FIELD_SET || (cur && strcasecmp(cur, c->v) != 0))
 			one_cur = false;
@@ -249,7 +255,6 @@ static void kp_account(struct pane *p, struct ui *ui, int y)
 			cur = c->v;
 	}
 	char s[48], e[48], m[64], line[320];
-	struct opt_i64 total = {.st = FIELD_SET, .v = sessions};
 	int n = snprintf(line, sizeof(line), "ALL %zu FLEETS %s %s sessions %s %s", len,
 	                 text_glyph("·", "-"), kp_count(&total, s, sizeof(s)), text_glyph("·", "-"),
 	                 energy_format(kwh, e, sizeof(e)));
