@@ -34,13 +34,7 @@ START_TEST(suspending_asks_and_waits_for_a_deliberate_yes)
 	struct e2e *e = r.e;
 	long since = mockctl_last_seq(e->mc);
 	e2e_form_open(e);
-	for (int i = 0; i < 4; i++) /* Name Email Phone License -> Status */
-		term_send_key(e->t, TK_TAB);
-	term_send_key(e->t, TK_ENTER);
-	E2E_WAIT(e, "type to filter", 3000);
-	term_send_keys(e->t, "suspended");
-	ck_assert(term_wait_idle(e->t, 150, 3000));
-	term_send_key(e->t, TK_ENTER);
+	e2e_form_pick_option(e, 4, "suspended"); /* Name Email Phone License -> Status */
 	ck_assert(term_wait_gone(e->t, "type to filter", 3000));
 	char *row = e2e_row_with(e, "Status");
 	ck_assert_msg(row && strstr(row, "suspended"), "status row: %s", row);

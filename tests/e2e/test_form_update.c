@@ -134,13 +134,7 @@ START_TEST(preference_and_metadata_send_only_the_changed_key)
 	/* Charging speed through its pick list. */
 	long since = mockctl_last_seq(e->mc);
 	e2e_form_open(e);
-	for (int i = 0; i < 5; i++) /* Name Email Phone License Status -> Charging speed */
-		term_send_key(e->t, TK_TAB);
-	term_send_key(e->t, TK_ENTER);
-	E2E_WAIT(e, "type to filter", 3000);
-	term_send_keys(e->t, speed);
-	ck_assert(term_wait_idle(e->t, 150, 3000));
-	term_send_key(e->t, TK_ENTER);
+	e2e_form_pick_option(e, 5, speed); /* Name Email Phone License Status -> Charging speed */
 	E2E_WAIT(e, "Edit driver", 3000);
 	ck_assert(term_wait_idle(e->t, 150, 3000));
 	e2e_form_save(e);

@@ -257,6 +257,17 @@ void e2e_form_set_field(struct e2e *e, int tabs, const char *text)
 	ck_assert(term_wait_idle(e->t, 200, 3000));
 }
 
+void e2e_form_pick_option(struct e2e *e, int tabs, const char *text)
+{
+	for (int i = 0; i < tabs; i++)
+		term_send_key(e->t, TK_TAB);
+	term_send_key(e->t, TK_ENTER);
+	E2E_WAIT(e, "type to filter", 3000);
+	term_send_keys(e->t, text);
+	ck_assert(term_wait_idle(e->t, 150, 3000));
+	term_send_key(e->t, TK_ENTER);
+}
+
 void e2e_form_save(struct e2e *e)
 {
 	term_send_keys(e->t, "\x0f"); /* ^O (^S may be eaten by IXON) */

@@ -111,6 +111,10 @@ void e2e_form_open(struct e2e *e);
 /* From the form's first field: Tab `tabs` times, Enter, ^U, type text,
  * Enter; waits for 200 ms of quiet (3 s). */
 void e2e_form_set_field(struct e2e *e, int tabs, const char *text);
+/* From the current field: Tab `tabs` times, Enter on a pick-list field,
+ * wait (3 s) for "type to filter", type text, wait for 150 ms of quiet
+ * (3 s), Enter; does not wait for the list to close. */
+void e2e_form_pick_option(struct e2e *e, int tabs, const char *text);
 /* ^O (^S may be eaten by IXON); does not wait. */
 void e2e_form_save(struct e2e *e);
 /* The user changes one field and saves: e2e_form_open, e2e_form_set_field,
