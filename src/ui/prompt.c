@@ -92,13 +92,10 @@ static void prompt_complete(struct prompt *pr)
 	char common[64] = "";
 	int matches = 0;
 	size_t len = pr->ed.len;
-	int total = (int)(sizeof(cmds) / sizeof(cmds[0])) + action_count();
-	for (int i = 0; i < total; i++) {
-		const char *name = NULL;
-		if (i < (int)(sizeof(cmds) / sizeof(cmds[0])))
-			name = cmds[i];
-		else if (action_get(i - (int)(sizeof(cmds) / sizeof(cmds[0]))))
-			name = action_get(i - (int)(sizeof(cmds) / sizeof(cmds[0])))->name;
+	const int ncmds = (int)(sizeof(cmds) / sizeof(cmds[0]));
+	for (int i = 0; i < ncmds + action_count(); i++) {
+		const struct action *a = i < ncmds ? NULL : action_get(i - ncmds);
+		const char *name = i < ncmds ? cmds[i] : a ? a->name : NULL;
 		if (!name || strncmp(name, pr->ed.buf, len) != 0)
 			continue;
 		if (matches++ == 0) {
