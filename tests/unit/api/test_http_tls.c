@@ -169,7 +169,7 @@ int main(void)
 	if (system("command -v openssl >/dev/null 2>&1") != 0) {
 		fprintf(stderr,
 		        "test_http_tls: SKIPPED: no openssl tool (apt-get install openssl)\n");
-		return EXIT_SUCCESS;
+		return 77; /* ctest's SKIP_RETURN_CODE: shown as skipped, never as passed */
 	}
 	signal(SIGPIPE, SIG_IGN);
 	curl_global_init(CURL_GLOBAL_DEFAULT);

@@ -270,6 +270,6 @@ int main(void)
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 #else
 	puts("test_json_oom: skipped under ASan (it replaces the allocator)");
-	return EXIT_SUCCESS;
+	return 77; /* ctest's SKIP_RETURN_CODE: shown as skipped, never as passed */
 #endif
 }
