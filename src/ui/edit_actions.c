@@ -46,7 +46,7 @@ struct ed {
 	struct picker *pick; /* ED_ATTACH / ED_DETACH_PICK, or a choice field's list */
 	char driver_id[ED_ID_MAX];
 	char fleet_id[ED_ID_MAX];
-	char question[160];
+	char question[sizeof "detach  from ?" + 2 * 128]; /* two names of < 128 bytes */
 	int64_t base_ms; /* server `updated` the user has seen */
 	uint64_t get_job, save_job;
 	bool busy;
@@ -382,16 +382,11 @@ static void ed_detach_question(struct ui *ui, struct ed *e)
 {
 	char dn[128], fn[128];
 	const struct driver *d = store_driver(ui_store(ui), e->driver_id);
-	/* A question cut short by very long names still reads as a question. */
-	int n = snprintf(e->question, sizeof e->question, "detach %s from %s?",
+	/* question holds both names whole (see its size); the dialog cuts
+	 * what does not fit on screen when it draws. */
+	snprintf(e->question, sizeof e->question, "detach %s from %s?",
 	         d ? ed_name(&d->name, dn, sizeof dn) : e->driver_id,
 	         ed_fleet_name(ui, e->fleet_id, fn, sizeof fn));
-	if (n >= (int)sizeof e->question) {
-		size_t at = sizeof e->question - sizeof "…?";
-		while (at > 0 && ((unsigned char)e->question[at] & 0xC0) == 0x80)
-			at--; /* not inside a character */
-		memcpy(e->question + at, "…?", sizeof "…?");
-	}
 	e->mode = ED_DETACH_ASK;
 }
 
