@@ -124,10 +124,15 @@ static void loop_take_replies(struct ui *ui)
 }
 
 /* How long poll may sleep: until the nearest highlight expires, else for
- * ever (-1). */
+ * ever (-1).  It runs before the turn's draw: once the first highlight is
+ * due, hl_prune drops it together with those due soon after it, and this
+ * turn's draw must take them all off the screen, or the later ones would
+ * stay highlighted until something else drew. */
 static int loop_timeout(struct ui *ui)
 {
 	double now = ui_now();
+	if (ui->hl.n && now >= ui->hl.next)
+		ui->dirty = true;
 	double next = hl_prune(&ui->hl, now);
 	if (ui->rotate_at > 0 && (next < 0 || ui->rotate_at < next))
 		next = ui->rotate_at;
@@ -161,9 +166,9 @@ int ui_run(struct ui *ui)
 	loop_rotate(ui, true); /* kiosk: the first fleet's turn starts now */
 	while (!ui->quit) {
 		store_tick(ui->store); /* records materialized last turn may go */
+		int timeout = loop_timeout(ui);
 		if (ui->dirty)
 			ui_draw(ui);
-		int timeout = loop_timeout(ui);
 		struct pollfd fds[3] = {
 			{.fd = ui->o.in_fd, .events = POLLIN},
 			{.fd = ui->sync ? sync_wake_fd(ui->sync) : -1, .events = POLLIN},
