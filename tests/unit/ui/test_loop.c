@@ -1,18 +1,23 @@
 /*
  * test_loop.c — the main loop with its terminal input on a pipe: keys end
- * it with the documented exit codes, and a closed input (the SSH drop, TTY-5)
- * ends it as a hang-up instead of spinning.
+ * it with the documented exit codes, a closed input (the SSH drop, TTY-5)
+ * ends it as a hang-up instead of spinning, and a refresh round's
+ * highlights leave the screen together, on their own.
  */
 #include <check.h>
 #include <fcntl.h>
 #include <locale.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <wchar.h>
 #include <curses.h>
 
+#include "chargetui/json.h"
 #include "chargetui/store.h"
+#include "chargetui/sync.h"
 #include "chargetui/ui.h"
 #include "pipe_console.h"
 
@@ -67,6 +72,101 @@ START_TEST(command_line_quit)
 }
 END_TEST
 
+#define LOOP_FLEET(id, name)                                                                       \
+	"{\"id\":\"" id "\",\"object\":\"fleet\",\"name\":\"" name "\",\"status\":\"active\","     \
+	"\"total_drivers\":24,\"total_sessions\":186}"
+
+/* What a refresh round's GET of one fleet brings: its sessions moved. */
+static void refresh_sessions(struct pipe_console *pc, const char *json, int64_t sessions)
+{
+	struct reply *r = calloc(1, sizeof(*r));
+	ck_assert_ptr_nonnull(r);
+	r->kind = REPLY_FLEET;
+	r->origin = ORIGIN_REFRESH;
+	struct api_error e = {0};
+	ck_assert_int_eq(json_decode_fleet(json, strlen(json), &r->fleet, &e), 0);
+	r->fleet.total_sessions.v = sessions;
+	ui_apply_replies(pc->ui, r);
+}
+
+/* Where text is on the screen curses last sent (one cell a character). */
+static bool screen_find(const wchar_t *text, int *y, int *x)
+{
+	for (*y = 0; *y < LINES; (*y)++) {
+		wchar_t row[512] = L"";
+		for (int c = 0; c < COLS && c < 511; c++) {
+			cchar_t cc;
+			wchar_t wc[CCHARW_MAX + 1] = L"";
+			attr_t a;
+			short pair;
+			mvwin_wch(curscr, *y, c, &cc);
+			getcchar(&cc, wc, &a, &pair, NULL);
+			row[c] = wc[0] ? wc[0] : L' ';
+			row[c + 1] = L'\0';
+		}
+		const wchar_t *at = wcsstr(row, text);
+		if (at) {
+			*x = (int)(at - row);
+			return true;
+		}
+	}
+	return false;
+}
+
+static void screen_look(int y, int x, attr_t *a, short *pair)
+{
+	cchar_t cc;
+	wchar_t wc[CCHARW_MAX + 1];
+	ck_assert_int_eq(mvwin_wch(curscr, y, x, &cc), OK);
+	getcchar(&cc, wc, a, pair, NULL);
+}
+
+static void *type_q_later(void *pc)
+{
+	usleep(2600 * 1000);
+	pipe_console_type(pc, "q");
+	return NULL;
+}
+
+/* Two values of a round move 0.3 s apart.  When the first highlight ends,
+ * the second (due within hl_prune's slack) goes in the same update; with
+ * no key and no reply after that, the loop must still have drawn it away
+ * long after its own end. */
+START_TEST(highlights_of_a_round_leave_together)
+{
+	struct pipe_console pc;
+	pipe_console_open(&pc);
+	refresh(); /* as term.c does: stdscr is not repainted over the panes */
+	const char *alpha = LOOP_FLEET("flt_1", "Alpha Fleet");
+	const char *beta = LOOP_FLEET("flt_2", "Beta Fleet");
+	struct fleet f = {0};
+	struct api_error e = {0};
+	ck_assert_int_eq(json_decode_fleet(alpha, strlen(alpha), &f, &e), 0);
+	store_put_fleet(pc.st, &f);
+	fleet_clear(&f);
+	ck_assert_int_eq(json_decode_fleet(beta, strlen(beta), &f, &e), 0);
+	store_put_fleet(pc.st, &f);
+	fleet_clear(&f);
+	refresh_sessions(&pc, alpha, 11111);
+	usleep(300 * 1000);
+	refresh_sessions(&pc, beta, 22222);
+	pthread_t t;
+	ck_assert_int_eq(pthread_create(&t, NULL, type_q_later, &pc), 0);
+	ck_assert_int_eq(ui_run(pc.ui), 0);
+	pthread_join(t, NULL);
+	int y, x, dy, dx;
+	ck_assert(screen_find(L" 22222", &y, &x));
+	ck_assert(screen_find(L"Beta Fleet", &dy, &dx) && dy == y);
+	attr_t a, plain_a;
+	short pair, plain_pair;
+	screen_look(y, x + 1, &a, &pair);
+	screen_look(y, dx, &plain_a, &plain_pair); /* the name: never highlighted */
+	ck_assert_msg(a == plain_a && pair == plain_pair,
+	              "0.6 s past its highlight's end, the value is still highlighted");
+	pipe_console_close(&pc);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("loop");
@@ -77,6 +177,7 @@ int main(void)
 	tcase_add_test(tc, ctrl_c_in_the_input_line_only_cancels);
 	tcase_add_test(tc, closed_input_is_a_hang_up);
 	tcase_add_test(tc, command_line_quit);
+	tcase_add_test(tc, highlights_of_a_round_leave_together);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
