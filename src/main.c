@@ -211,6 +211,7 @@ static int app_start_workers(struct app *a)
 		},
 		.refresh_s = a->refresh_s,
 		.rate_per_s = a->cfg.rate_per_s,
+		.fleets_only = a->opt.kiosk, /* the wall shows no drivers */
 	};
 	struct api_error e = {0};
 	a->sync = sync_new(&sc, &e);

@@ -113,6 +113,7 @@ struct sync_config {
 	int workers;             /* 0: 4 */
 	double refresh_s;        /* 0: 5; <0: no refresh thread */
 	double rate_per_s;       /* client bucket; 0: 20 */
+	bool fleets_only;        /* the background walk skips drivers (the kiosk wall) */
 };
 
 struct sync;

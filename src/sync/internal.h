@@ -56,6 +56,7 @@ struct sync {
 
 	/* refresh thread */
 	double refresh_s;
+	bool fleets_only; /* sync_config.fleets_only */
 	bool rf_started;
 	pthread_t rf_th;
 	struct api *rf_api;

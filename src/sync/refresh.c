@@ -138,7 +138,7 @@ static int refresh_walk(struct sync *s, struct walk *w, struct api_error *err)
 	char *copy = next ? strdup(next) : NULL;
 	free(w->next_url);
 	w->next_url = copy;
-	if (!copy)
+	if (!copy && !s->fleets_only)
 		w->drivers = !w->drivers; /* the end (or ENOMEM): the other list */
 	sync_post(s, r);
 	return 0;

@@ -378,6 +378,7 @@ static int sync_init(struct sync *s, const struct sync_config *cfg, struct api_e
 	s->wake_wr = fds[1];
 	s->next_id = 1;
 	s->refresh_s = cfg->refresh_s == 0 ? 5 : cfg->refresh_s;
+	s->fleets_only = cfg->fleets_only;
 	s->nworkers = cfg->workers > 0 ? cfg->workers : 4;
 	double rate = cfg->rate_per_s > 0 ? cfg->rate_per_s : 20;
 	s->bucket = rate_bucket_new(rate, rate < 1 ? 1 : (int)rate);

@@ -94,7 +94,9 @@ static void reply_list_done(struct ui *ui, const struct reply *r)
 	if (r->job_id == ui->fleets_job) {
 		ui->loading_fleets = false;
 		ui->fleets_failed = failed;
-		if (ui->sync && !ui->drivers_job)
+		/* The kiosk wall shows fleets' totals only: its drivers would
+		 * cost pages of requests and memory for nothing on screen. */
+		if (ui->sync && !ui->drivers_job && !ui->wall)
 			reply_start_drivers(ui);
 	} else if (r->job_id == ui->scope_job) {
 		ui->scope_job = 0;

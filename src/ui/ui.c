@@ -335,7 +335,8 @@ void ui_draw(struct ui *ui)
 		clearok(curscr, TRUE);
 		ui->repaint = false;
 	}
-	ui_sync_scope(ui);
+	if (!ui->wall) /* the wall lists no drivers, so it needs no scope */
+		ui_sync_scope(ui);
 	if (ui->too_small) {
 		ui_draw_too_small(ui);
 	} else if (ui->wall) {

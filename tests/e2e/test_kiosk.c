@@ -105,11 +105,16 @@ START_TEST(kiosk_survives_every_key_and_click_and_only_reads)
 	struct mock_reqs log;
 	ck_assert_int_eq(mockctl_requests(e->mc, 0, &log), 0);
 	size_t writes = mock_reqs_mutating(&log);
+	/* The wall shows fleets only: no driver list is fetched for it. */
+	size_t driver_lists = mock_reqs_count(&log, "GET", "/v1/drivers");
 	for (size_t i = 0; i < log.n; i++)
 		if (strcmp(log.v[i].method, "GET") != 0)
 			fprintf(stderr, "kiosk: %s %s\n", log.v[i].method, log.v[i].path);
+		else if (!strncmp(log.v[i].path, "/v1/drivers", 11))
+			fprintf(stderr, "kiosk: GET %s\n", log.v[i].path);
 	mock_reqs_clear(&log);
 	ck_assert_msg(writes == 0, "kiosk sent %zu non-GET requests", writes);
+	ck_assert_msg(driver_lists == 0, "kiosk fetched drivers %zu times", driver_lists);
 	e2e_finish(e);
 }
 END_TEST
