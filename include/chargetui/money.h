@@ -28,4 +28,7 @@ int money_parse(const char *text, const char *currency, bool allow_negative, int
 /* Energy "4,825.4 kWh" (one decimal, thousands separators). */
 char *energy_format(double kwh, char *buf, size_t n);
 
+/* A count with thousands separators: "12,345", "-7".  Returns buf. */
+char *count_format(int64_t v, char *buf, size_t n);
+
 #endif

@@ -272,3 +272,14 @@ char *energy_format(double kwh, char *buf, size_t n)
 	snprintf(buf, n, "%s%s kWh", kwh < 0 && tenths ? "-" : "", num);
 	return buf;
 }
+
+char *count_format(int64_t v, char *buf, size_t n)
+{
+	char num[32];
+	uint64_t mag = v < 0 ? (uint64_t)(-(v + 1)) + 1 : (uint64_t)v;
+	if (!buf || n == 0)
+		return buf;
+	money_digits(mag, 0, num, sizeof(num));
+	snprintf(buf, n, "%s%s", v < 0 ? "-" : "", num);
+	return buf;
+}

@@ -73,22 +73,7 @@ size_t kiosk_visible_ids(struct ui *ui, const char **ids, size_t max)
 /* "1,234": a count the way a room reads it. */
 static const char *kp_count(const struct opt_i64 *v, char *buf, size_t n)
 {
-	char digits[32];
-	if (v->st != FIELD_SET)
-		return fmt_i64(v, buf, n);
-	unsigned long long a =
-	    v->v < 0 ? 0ull - (unsigned long long)v->v : (unsigned long long)v->v;
-	int len = snprintf(digits, sizeof(digits), "%llu", a);
-	size_t o = 0;
-	if (v->v < 0 && o + 1 < n)
-		buf[o++] = '-';
-	for (int i = 0; i < len && o + 2 < n; i++) {
-		if (i > 0 && (len - i) % 3 == 0)
-			buf[o++] = ',';
-		buf[o++] = digits[i];
-	}
-	buf[o] = '\0';
-	return buf;
+	return v->st == FIELD_SET ? count_format(v->v, buf, n) : fmt_i64(v, buf, n);
 }
 
 static void kp_set(struct kp_fig *f, const char *label, unsigned change, const char *exact)

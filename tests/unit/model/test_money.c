@@ -167,6 +167,17 @@ START_TEST(test_round_trip)
 }
 END_TEST
 
+START_TEST(test_count)
+{
+	char buf[32];
+	ck_assert_str_eq(count_format(0, buf, sizeof(buf)), "0");
+	ck_assert_str_eq(count_format(999, buf, sizeof(buf)), "999");
+	ck_assert_str_eq(count_format(1000, buf, sizeof(buf)), "1,000");
+	ck_assert_str_eq(count_format(-1234567, buf, sizeof(buf)), "-1,234,567");
+	ck_assert_str_eq(count_format(INT64_MIN, buf, sizeof(buf)), "-9,223,372,036,854,775,808");
+}
+END_TEST
+
 START_TEST(test_energy)
 {
 	char buf[64];
@@ -194,6 +205,7 @@ static Suite *money_suite(void)
 	tcase_add_loop_test(t, test_parse, 0, (int)(sizeof(parse_rows) / sizeof(parse_rows[0])));
 	tcase_add_test(t, test_round_trip);
 	tcase_add_test(t, test_energy);
+	tcase_add_test(t, test_count);
 	suite_add_tcase(s, t);
 	return s;
 }
